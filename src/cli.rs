@@ -1,0 +1,104 @@
+//! The command line: `tpy FILE [ARGS...]`, `tpy -c CODE`, `tpy -` (program from stdin),
+//! `tpy --version`, `tpy --dis FILE`, and the REPL when started with no program on a terminal.
+
+use crate::vm::{Interpreter, SharedWriter, Vm};
+use clap::Parser;
+use std::io::{IsTerminal, Read, Write};
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// Native stack for the interpreter thread: deep enough for `sys.getrecursionlimit()` levels
+/// of Python calls that recurse through builtins (each nested `execute` is a few KB).
+const INTERPRETER_STACK: usize = 512 << 20;
+
+#[derive(Parser, Debug)]
+#[command(name = "tpy", version = concat!(env!("CARGO_PKG_VERSION"), " (TinyPy, a Python 3.11 subset)"), about = "TinyPy interpreter")]
+struct Cli {
+    /// Program passed in as a string.
+    #[arg(short = 'c', value_name = "CODE")]
+    code: Option<String>,
+    /// Print the bytecode instead of running the program.
+    #[arg(long)]
+    dis: bool,
+    /// Program file (`-` reads the program from stdin), then its arguments.
+    #[arg(value_name = "FILE", trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let handle = std::thread::Builder::new().name("tpy-main".into()).stack_size(INTERPRETER_STACK).spawn(move || run(cli));
+    match handle.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("tpy: internal error");
+            70
+        }
+    }
+}
+
+fn writer(w: Box<dyn Write + Send>) -> SharedWriter {
+    Arc::new(parking_lot::Mutex::new(w))
+}
+
+/// Where the program comes from.
+enum Program {
+    File(String),
+    Code(String),
+    Stdin,
+    Repl,
+}
+
+fn run(cli: Cli) -> i32 {
+    let (program, argv) = match (&cli.code, cli.args.first()) {
+        (Some(code), _) => (Program::Code(code.clone()), std::iter::once("-c".to_string()).chain(cli.args.iter().cloned()).collect()),
+        (None, Some(f)) if f == "-" => (Program::Stdin, cli.args.clone()),
+        (None, Some(f)) => (Program::File(f.clone()), cli.args.clone()),
+        (None, None) if std::io::stdin().is_terminal() => (Program::Repl, vec![String::new()]),
+        (None, None) => (Program::Stdin, vec![String::new()]),
+    };
+    let dir = match &program {
+        Program::File(f) => std::path::Path::new(f).parent().map(|p| if p.as_os_str().is_empty() { ".".into() } else { p.to_path_buf() }),
+        _ => Some(".".into()),
+    };
+    let stdout: Box<dyn Write + Send> = Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()));
+    let interp = Interpreter::new(argv, dir.into_iter().collect(), writer(stdout), writer(Box::new(std::io::stderr())));
+    let mut vm = Vm::new(Rc::new(interp));
+    let (source, filename) = match program {
+        Program::File(f) => match std::fs::read(&f) {
+            Ok(bytes) => (String::from_utf8_lossy(&bytes).into_owned(), f),
+            Err(e) => {
+                let errno = e.raw_os_error().unwrap_or(2);
+                let msg = e.to_string();
+                let msg = msg.split(" (os error").next().unwrap_or(&msg).to_string();
+                eprintln!("{}: can't open file '{}': [Errno {errno}] {msg}", std::env::args().next().unwrap_or("tpy".into()), f);
+                return 2;
+            }
+        },
+        Program::Code(c) => (c, "<string>".to_string()),
+        Program::Stdin => {
+            let mut s = String::new();
+            let _ = std::io::stdin().read_to_string(&mut s);
+            (s, "<stdin>".to_string())
+        }
+        Program::Repl => return crate::repl::run(&mut vm),
+    };
+    if cli.dis {
+        return dis(&source, &filename);
+    }
+    vm.run_main(&source, &filename)
+}
+
+fn dis(source: &str, filename: &str) -> i32 {
+    let compiled = crate::parser::parse_module(source, filename).and_then(|m| crate::compiler::compile(&m, filename, crate::compiler::Mode::Module));
+    match compiled {
+        Ok(code) => {
+            print!("{}", code.disassemble());
+            0
+        }
+        Err(e) => {
+            eprint!("{}", e.render(source));
+            1
+        }
+    }
+}

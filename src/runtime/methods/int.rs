@@ -1,0 +1,149 @@
+//! `int` and `bool`: constructors and methods. Arithmetic itself is in `vm::ops`, built on
+//! `num::int_ops`.
+
+use super::num_err;
+use crate::runtime::num::int_ops::{self, IntOrFloat};
+use crate::runtime::num::int_parse;
+use crate::runtime::objects::{Args, NativeFn, PyInstance};
+use crate::runtime::value::Value;
+use crate::vm::ops::as_bigint;
+use crate::vm::{PyResult, Vm};
+use num_bigint::BigInt;
+use std::rc::Rc;
+
+pub fn true_divide(vm: &mut Vm, x: &BigInt, y: &BigInt) -> PyResult<f64> {
+    int_ops::int_true_div(x, y).map_err(|e| num_err(vm, e))
+}
+
+pub fn int_pow(vm: &mut Vm, x: &BigInt, y: &BigInt) -> PyResult<Value> {
+    match int_ops::int_pow(x, y).map_err(|e| num_err(vm, e))? {
+        IntOrFloat::Int(b) => Ok(Value::from_bigint(b)),
+        IntOrFloat::Float(f) => Ok(Value::Float(f)),
+    }
+}
+
+/// `int(x)` / `int(s, base)` for a value (not the class).
+pub fn to_int(vm: &mut Vm, x: &Value, base: Option<&Value>) -> PyResult<Value> {
+    if let Some(base) = base {
+        let b = vm.to_index(base)?;
+        if b != 0 && !(2..=36).contains(&b) {
+            return Err(vm.value_error("int() base must be >= 2 and <= 36, or 0"));
+        }
+        return match x {
+            Value::Str(s) => int_parse::parse_int(s.as_str(), b as u32).map(Value::from_bigint).map_err(|e| num_err(vm, e)),
+            Value::Bytes(bs) => {
+                let s = String::from_utf8_lossy(&bs.data.borrow()).into_owned();
+                int_parse::parse_int(&s, b as u32).map(Value::from_bigint).map_err(|e| num_err(vm, e))
+            }
+            _ => Err(vm.type_error("int() can't convert non-string with explicit base")),
+        };
+    }
+    match x {
+        Value::Int(_) | Value::BigInt(_) => Ok(x.clone()),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Float(f) => int_ops::float_to_int(*f).map(Value::from_bigint).map_err(|e| num_err(vm, e)),
+        Value::Str(s) => int_parse::parse_int(s.as_str(), 10).map(Value::from_bigint).map_err(|e| num_err(vm, e)),
+        Value::Bytes(bs) => {
+            let s = String::from_utf8_lossy(&bs.data.borrow()).into_owned();
+            int_parse::parse_int(&s, 10).map(Value::from_bigint).map_err(|e| num_err(vm, e))
+        }
+        Value::Instance(inst) => {
+            for name in ["__int__", "__index__", "__trunc__"] {
+                let key = vm.intern(name);
+                if let Some(r) = vm.call_method_opt(x, &key, Args::default())? {
+                    return match r {
+                        Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => to_int(vm, &r, None),
+                        other => Err(vm.type_error(format!("{name} returned non-int (type {})", vm.type_name(&other)))),
+                    };
+                }
+            }
+            if let Some(b) = inst.base_value.borrow().clone() {
+                return to_int(vm, &b, None);
+            }
+            Err(not_convertible(vm, x))
+        }
+        _ => Err(not_convertible(vm, x)),
+    }
+}
+
+fn not_convertible(vm: &Vm, x: &Value) -> crate::vm::PyException {
+    vm.type_error(format!(
+        "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+        vm.type_name(x)
+    ))
+}
+
+/// Wraps a builtin value for a subclass (`class Id(int)`): an instance holding the value.
+pub fn wrap_for_subclass(vm: &Vm, cls: &Value, base: &Rc<crate::runtime::objects::PyClass>, v: Value) -> Value {
+    match cls {
+        Value::Class(c) if !Rc::ptr_eq(c, base) => {
+            let inst = PyInstance::new(c.clone());
+            *inst.base_value.borrow_mut() = Some(v);
+            let _ = vm;
+            Value::Instance(Rc::new(inst))
+        }
+        _ => v,
+    }
+}
+
+fn int_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let cls = args.pos.remove(0);
+    let base_kw = args.take_kw("base");
+    if !args.kw.is_empty() {
+        return Err(vm.type_error(format!("'{}' is an invalid keyword argument for int()", args.kw[0].0.as_str())));
+    }
+    let v = match (args.pos.first(), args.pos.get(1).or(base_kw.as_ref())) {
+        (None, None) => Value::Int(0),
+        (None, Some(_)) => return Err(vm.type_error("int() missing string argument")),
+        (Some(x), base) => to_int(vm, &x.clone(), base.cloned().as_ref())?,
+    };
+    let int_cls = vm.interp.types.int.clone();
+    Ok(wrap_for_subclass(vm, &cls, &int_cls, v))
+}
+
+fn bool_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    match args.pos.get(1) {
+        None => Ok(Value::Bool(false)),
+        Some(v) => Ok(Value::Bool(vm.is_true(&v.clone())?)),
+    }
+}
+
+fn self_int(vm: &Vm, args: &Args) -> PyResult<BigInt> {
+    args.pos.first().and_then(as_bigint).ok_or_else(|| vm.type_error("descriptor requires an 'int' object"))
+}
+
+fn bit_length(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let b = self_int(vm, &args)?;
+    Ok(Value::Int(int_ops::bit_length(&b) as i64))
+}
+
+fn bit_count(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let b = self_int(vm, &args)?;
+    Ok(Value::Int(int_ops::bit_count(&b) as i64))
+}
+
+fn conjugate(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let b = self_int(vm, &args)?;
+    Ok(Value::from_bigint(b))
+}
+
+fn int_index(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    conjugate(vm, args)
+}
+
+fn as_integer_ratio(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let b = self_int(vm, &args)?;
+    Ok(Value::tuple(vec![Value::from_bigint(b), Value::Int(1)]))
+}
+
+pub const METHODS: &[(&str, NativeFn)] = &[
+    ("__new__", int_new),
+    ("bit_length", bit_length),
+    ("bit_count", bit_count),
+    ("conjugate", conjugate),
+    ("__index__", int_index),
+    ("__int__", int_index),
+    ("as_integer_ratio", as_integer_ratio),
+];
+
+pub const BOOL_METHODS: &[(&str, NativeFn)] = &[("__new__", bool_new)];

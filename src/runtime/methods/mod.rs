@@ -1,0 +1,57 @@
+//! Python-visible methods of the builtin types, one file per type, each ending with its table
+//! of (name, fn). `install` puts them in the class dicts at interpreter start.
+
+pub mod descriptor;
+pub mod dict;
+pub mod float;
+pub mod format;
+pub mod int;
+pub mod list;
+pub mod object;
+pub mod set;
+pub mod special;
+pub mod str;
+pub mod str_format;
+pub mod subscript;
+pub mod tuple;
+
+use crate::runtime::num::NumError;
+use crate::runtime::types::Types;
+use crate::vm::{ExcKind, PyException, Vm};
+
+pub fn install(t: &Types) {
+    Types::add_methods(&t.object, "object", object::METHODS);
+    Types::add_methods(&t.int, "int", int::METHODS);
+    Types::add_methods(&t.bool, "bool", int::BOOL_METHODS);
+    Types::add_methods(&t.float, "float", float::METHODS);
+    Types::add_methods(&t.set, "set", set::SET_METHODS);
+    Types::add_methods(&t.frozenset, "frozenset", set::FROZENSET_METHODS);
+    Types::add_methods(&t.type_, "type", object::TYPE_METHODS);
+    Types::add_methods(&t.str, "str", str::METHODS);
+    Types::add_methods(&t.list, "list", list::METHODS);
+    Types::add_methods(&t.dict, "dict", dict::METHODS);
+    Types::add_class_methods(&t.dict, "dict", dict::CLASS_METHODS, &t.classmethod);
+    Types::add_methods(&t.tuple, "tuple", tuple::METHODS);
+    Types::add_methods(&t.range, "range", tuple::RANGE_METHODS);
+    Types::add_methods(&t.slice, "slice", tuple::SLICE_METHODS);
+    Types::add_methods(&t.property, "property", descriptor::PROPERTY_METHODS);
+    Types::add_methods(&t.classmethod, "classmethod", descriptor::CLASSMETHOD_METHODS);
+    Types::add_methods(&t.staticmethod, "staticmethod", descriptor::STATICMETHOD_METHODS);
+    Types::add_methods(&t.super_, "super", descriptor::SUPER_METHODS);
+    for exc in &t.exceptions {
+        if exc.name().as_str() == "BaseException" {
+            Types::add_methods(exc, "BaseException", object::EXCEPTION_METHODS);
+        }
+    }
+}
+
+/// Turns a numeric routine's error into the Python exception it names.
+pub fn num_err(vm: &Vm, e: NumError) -> PyException {
+    match e {
+        NumError::Value(m) => vm.new_error(ExcKind::ValueError, m),
+        NumError::Overflow(m) => vm.new_error(ExcKind::OverflowError, m),
+        NumError::ZeroDivision(m) => vm.new_error(ExcKind::ZeroDivisionError, m),
+        NumError::Type(m) => vm.new_error(ExcKind::TypeError, m),
+        NumError::Memory(m) => vm.new_error(ExcKind::MemoryError, m),
+    }
+}

@@ -1,0 +1,171 @@
+//! `object`, `type` and `BaseException`: the roots of the class hierarchy.
+
+use crate::runtime::objects::{Args, NativeFn, PyClass, PyDict, PyInstance};
+use crate::runtime::value::Value;
+use crate::vm::{PyResult, Vm};
+use std::rc::Rc;
+
+/// `object.__new__(cls)`: a plain instance (the VM short-cuts this for speed).
+pub fn object_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    match args.pos.first() {
+        Some(Value::Class(c)) => Ok(Value::Instance(Rc::new(PyInstance::new(c.clone())))),
+        _ => Err(vm.type_error("object.__new__(X): X is not a type object")),
+    }
+}
+
+/// `object.__init__(self)`: does nothing.
+pub fn object_init(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::None)
+}
+
+fn object_repr(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let v = args.pos.first().cloned().unwrap_or(Value::None);
+    let cls = vm.type_of(&v);
+    let module = cls.module.borrow().as_str().unwrap_or("builtins").to_string();
+    Ok(Value::from_string(format!(
+        "<{}.{} object at {:#x}>",
+        module,
+        cls.qualname.borrow().as_str(),
+        crate::vm::repr::addr(&v)
+    )))
+}
+
+fn object_str(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let v = args.pos.first().cloned().unwrap_or(Value::None);
+    Ok(Value::Str(vm.repr(&v)?))
+}
+
+fn object_eq(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    match (args.pos.first(), args.pos.get(1)) {
+        (Some(a), Some(b)) if a.is(b) => Ok(Value::Bool(true)),
+        _ => Ok(Value::NotImplemented),
+    }
+}
+
+fn object_ne(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    match (args.pos.first(), args.pos.get(1)) {
+        (Some(a), Some(b)) => {
+            let r = vm.compare(a, b, crate::ast::CmpOp::Eq)?;
+            Ok(Value::Bool(!vm.is_true(&r)?))
+        }
+        _ => Ok(Value::NotImplemented),
+    }
+}
+
+fn object_hash(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let v = args.pos.first().cloned().unwrap_or(Value::None);
+    Ok(Value::Int(crate::runtime::objects::hash::hash_pointer(v.heap_ptr().unwrap_or(0))))
+}
+
+fn object_setattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("__setattr__", &args, 3, 3)?;
+    let (obj, name, value) = (&args.pos[0], &args.pos[1], args.pos[2].clone());
+    let Value::Str(name) = name else { return Err(vm.type_error("attribute name must be string")) };
+    match obj {
+        Value::Instance(i) => {
+            i.dict.set_str(name, value);
+            Ok(Value::None)
+        }
+        other => {
+            vm.set_attr(other, name, value)?;
+            Ok(Value::None)
+        }
+    }
+}
+
+fn object_getattribute(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("__getattribute__", &args, 2, 2)?;
+    let Value::Str(name) = &args.pos[1] else { return Err(vm.type_error("attribute name must be string")) };
+    vm.get_attr(&args.pos[0], name)
+}
+
+fn object_init_subclass(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::None)
+}
+
+pub const METHODS: &[(&str, NativeFn)] = &[
+    ("__new__", object_new),
+    ("__init__", object_init),
+    ("__repr__", object_repr),
+    ("__str__", object_str),
+    ("__eq__", object_eq),
+    ("__ne__", object_ne),
+    ("__hash__", object_hash),
+    ("__setattr__", object_setattr),
+    ("__getattribute__", object_getattribute),
+    ("__init_subclass__", object_init_subclass),
+];
+
+/// `type(x)` or `type(name, bases, dict)`.
+fn type_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let pos = &args.pos;
+    match pos.len() {
+        2 => Ok(Value::Class(vm.type_of(&pos[1]))),
+        4 => {
+            let meta = match &pos[0] {
+                Value::Class(c) if !Rc::ptr_eq(c, &vm.interp.types.type_) => Some(c.clone()),
+                _ => None,
+            };
+            let Value::Str(name) = &pos[1] else { return Err(vm.type_error("type.__new__() argument 1 must be str")) };
+            let bases = vm.collect(&pos[2])?;
+            let Value::Dict(ns) = &pos[3] else { return Err(vm.type_error("type.__new__() argument 3 must be dict")) };
+            let ns: Rc<PyDict> = ns.clone();
+            let cls = vm.new_class(name, bases, &ns, meta)?;
+            Ok(Value::Class(cls))
+        }
+        _ => Err(vm.type_error("type() takes 1 or 3 arguments")),
+    }
+}
+
+fn type_init(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::None)
+}
+
+fn type_mro(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    match args.pos.first() {
+        Some(Value::Class(c)) => Ok(Value::list(c.full_mro().into_iter().map(Value::Class).collect())),
+        _ => Err(vm.type_error("descriptor 'mro' requires a 'type' object")),
+    }
+}
+
+fn type_subclasscheck(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    match (args.pos.first(), args.pos.get(1)) {
+        (Some(Value::Class(a)), Some(Value::Class(b))) => Ok(Value::Bool(b.is_subclass(a))),
+        _ => Err(vm.type_error("issubclass() arg 1 must be a class")),
+    }
+}
+
+pub const TYPE_METHODS: &[(&str, NativeFn)] = &[
+    ("__new__", type_new),
+    ("__init__", type_init),
+    ("mro", type_mro),
+    ("__subclasscheck__", type_subclasscheck),
+];
+
+fn exception_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let mut pos = args.pos.into_iter();
+    let Some(Value::Class(cls)) = pos.next() else { return Err(vm.type_error("BaseException.__new__(X): X is not a type object")) };
+    let exc: Rc<PyClass> = cls;
+    let e = vm.new_exception(exc, pos.collect());
+    Ok(Value::Instance(e.value))
+}
+
+fn exception_init(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let mut pos = args.pos.into_iter();
+    if let Some(Value::Instance(i)) = pos.next() {
+        if let Some(st) = &i.exc {
+            st.borrow_mut().args = pos.collect();
+        }
+    }
+    Ok(Value::None)
+}
+
+fn exception_with_traceback(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    Ok(args.pos.first().cloned().unwrap_or(Value::None))
+}
+
+pub const EXCEPTION_METHODS: &[(&str, NativeFn)] = &[
+    ("__new__", exception_new),
+    ("__init__", exception_init),
+    ("with_traceback", exception_with_traceback),
+];

@@ -1,0 +1,134 @@
+//! `sys`: argv, exit, the standard streams, and the interpreter's limits and switch interval.
+
+use crate::runtime::objects::{Args, BaseKind, NativeData, NativeFn, NativeObject, PyClass};
+use crate::runtime::types::Types;
+use crate::runtime::value::Value;
+use crate::vm::{ExcKind, PyResult, Vm};
+use std::rc::Rc;
+
+/// Which standard stream a `sys.stdout`/`sys.stderr` object writes to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+fn exit(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("exit", &args, 0, 1)?;
+    let class = vm.exc_class(ExcKind::SystemExit);
+    Err(vm.new_exception(class, args.pos.into_iter().collect()))
+}
+
+fn getrecursionlimit(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::Int(vm.interp.recursion_limit.get() as i64))
+}
+
+fn setrecursionlimit(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("setrecursionlimit", &args, 1, 1)?;
+    let n = vm.to_index(&args.pos[0])?;
+    if n < 1 {
+        return Err(vm.value_error("recursion limit must be greater or equal than 1"));
+    }
+    vm.interp.recursion_limit.set(n as usize);
+    Ok(Value::None)
+}
+
+fn getswitchinterval(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::Float(vm.interp.switch_interval.get()))
+}
+
+fn setswitchinterval(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("setswitchinterval", &args, 1, 1)?;
+    let f = crate::runtime::methods::float::to_float(vm, &args.pos[0])?;
+    if f <= 0.0 {
+        return Err(vm.value_error("switch interval must be strictly positive"));
+    }
+    vm.interp.switch_interval.set(f);
+    Ok(Value::None)
+}
+
+fn exc_info(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(match vm.handled.clone() {
+        Some(e) => Value::tuple(vec![Value::Class(vm.type_of(&e)), e, Value::None]),
+        None => Value::tuple(vec![Value::None, Value::None, Value::None]),
+    })
+}
+
+fn intern(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("intern", &args, 1, 1)?;
+    Ok(args.pos[0].clone())
+}
+
+pub const FUNCTIONS: &[(&str, NativeFn)] = &[
+    ("exit", exit),
+    ("getrecursionlimit", getrecursionlimit),
+    ("setrecursionlimit", setrecursionlimit),
+    ("getswitchinterval", getswitchinterval),
+    ("setswitchinterval", setswitchinterval),
+    ("exc_info", exc_info),
+    ("intern", intern),
+];
+
+fn stream_of(vm: &Vm, args: &Args) -> PyResult<Stream> {
+    match args.pos.first() {
+        Some(Value::Native(n)) => n.downcast::<Stream>().copied().ok_or_else(|| vm.type_error("not a stream")),
+        _ => Err(vm.type_error("not a stream")),
+    }
+}
+
+fn stream_write(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("write", &args, 2, 2)?;
+    let s = stream_of(vm, &args)?;
+    let Value::Str(text) = &args.pos[1] else {
+        return Err(vm.type_error(format!("write() argument must be str, not {}", vm.type_name(&args.pos[1]))));
+    };
+    match s {
+        Stream::Stdout => vm.write_stdout(text.as_str())?,
+        Stream::Stderr => {
+            vm.flush_stdout();
+            vm.write_stderr(text.as_str())
+        }
+    }
+    Ok(Value::Int(text.char_len() as i64))
+}
+
+fn stream_flush(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    if stream_of(vm, &args)? == Stream::Stdout {
+        vm.flush_stdout();
+    }
+    Ok(Value::None)
+}
+
+const STREAM_METHODS: &[(&str, NativeFn)] = &[("write", stream_write), ("flush", stream_flush)];
+
+fn stream_object(class: &Rc<PyClass>, s: Stream) -> Value {
+    Value::Native(Rc::new(NativeObject::new(class.clone(), NativeData::Any(Box::new(s)))))
+}
+
+pub fn make(vm: &mut Vm) -> Value {
+    let m = super::new_module(vm, "sys", FUNCTIONS);
+    let argv = vm.interp.argv.borrow().iter().map(|a| Value::str(a)).collect();
+    super::set(&m, "argv", Value::list(argv));
+    let class = PyClass::new("TextIOWrapper", vec![vm.interp.types.object.clone()], BaseKind::Final, false).expect("class");
+    *class.module.borrow_mut() = Value::str("_io");
+    Types::add_methods(&class, "TextIOWrapper", STREAM_METHODS);
+    super::set(&m, "stdout", stream_object(&class, Stream::Stdout));
+    super::set(&m, "stderr", stream_object(&class, Stream::Stderr));
+    super::set(&m, "__stdout__", stream_object(&class, Stream::Stdout));
+    super::set(&m, "__stderr__", stream_object(&class, Stream::Stderr));
+    super::set(&m, "platform", Value::str("linux"));
+    super::set(&m, "byteorder", Value::str("little"));
+    super::set(&m, "maxsize", Value::Int(i64::MAX));
+    super::set(&m, "version", Value::str("3.11.7 (tpy)"));
+    super::set(&m, "executable", Value::from_string(std::env::current_exe().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()));
+    let vi = vec![Value::Int(3), Value::Int(11), Value::Int(7), Value::str("final"), Value::Int(0)];
+    super::set(&m, "version_info", Value::tuple(vi));
+    let path = vm.interp.search_path.borrow().iter().map(|p| Value::from_string(p.to_string_lossy().into_owned())).collect();
+    super::set(&m, "path", Value::list(path));
+    let modules = std::rc::Rc::new(crate::runtime::objects::PyDict::new());
+    for (k, v) in vm.interp.modules.borrow().iter() {
+        modules.set_str(&vm.intern(k), v.clone());
+    }
+    super::set(&m, "modules", Value::Dict(modules));
+    m
+}

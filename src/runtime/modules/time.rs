@@ -1,0 +1,74 @@
+//! `time`: clocks and `sleep` (which releases the GIL).
+
+use crate::runtime::objects::{Args, NativeFn};
+use crate::runtime::value::Value;
+use crate::vm::{PyResult, Vm};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+fn now_unix() -> Duration {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
+}
+
+fn time(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::Float(now_unix().as_secs_f64()))
+}
+
+fn time_ns(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::from_bigint(num_bigint::BigInt::from(now_unix().as_nanos())))
+}
+
+/// Nanoseconds of a monotonic clock (CLOCK_MONOTONIC through `Instant`).
+fn monotonic_nanos(vm: &Vm) -> u128 {
+    Instant::now().duration_since(vm.interp.start).as_nanos() + 1_000_000_000
+}
+
+fn perf_counter(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::Float(monotonic_nanos(vm) as f64 / 1e9))
+}
+
+fn perf_counter_ns(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::Int(monotonic_nanos(vm) as i64))
+}
+
+fn process_time(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::Float(crate::platform::process_cpu_time()))
+}
+
+fn thread_time(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::Float(crate::platform::thread_cpu_time()))
+}
+
+fn sleep(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("sleep", &args, 1, 1)?;
+    let secs = match &args.pos[0] {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        Value::Bool(b) => *b as i64 as f64,
+        other => return Err(vm.type_error(format!("'{}' object cannot be interpreted as an integer", vm.type_name(other)))),
+    };
+    if secs < 0.0 {
+        return Err(vm.value_error("sleep length must be non-negative"));
+    }
+    if !secs.is_finite() {
+        return Err(vm.overflow_error("sleep length is too large"));
+    }
+    vm.flush_stdout();
+    vm.allow_threads(move || std::thread::sleep(Duration::from_secs_f64(secs)));
+    Ok(Value::None)
+}
+
+pub const FUNCTIONS: &[(&str, NativeFn)] = &[
+    ("time", time),
+    ("time_ns", time_ns),
+    ("perf_counter", perf_counter),
+    ("perf_counter_ns", perf_counter_ns),
+    ("monotonic", perf_counter),
+    ("monotonic_ns", perf_counter_ns),
+    ("process_time", process_time),
+    ("thread_time", thread_time),
+    ("sleep", sleep),
+];
+
+pub fn make(vm: &mut Vm) -> Value {
+    super::new_module(vm, "time", FUNCTIONS)
+}

@@ -1,0 +1,43 @@
+//! A frame: one activation of a code object — its locals in slots, its cells, its value stack
+//! and where it is in the code.
+
+use crate::bytecode::CodeObject;
+use crate::runtime::objects::{Cell, PyDict};
+use crate::runtime::value::Value;
+use std::rc::Rc;
+
+pub struct Frame {
+    pub code: Rc<CodeObject>,
+    /// Index of the next instruction.
+    pub pc: usize,
+    pub stack: Vec<Value>,
+    /// Local slots; `None` is an unbound local.
+    pub locals: Vec<Option<Value>>,
+    /// Cell variables, then free variables.
+    pub cells: Vec<Cell>,
+    pub globals: Rc<PyDict>,
+    /// The namespace of a class body (LoadName/StoreName); `None` elsewhere.
+    pub namespace: Option<Rc<PyDict>>,
+}
+
+impl Frame {
+    pub fn new(code: Rc<CodeObject>, globals: Rc<PyDict>, locals: Vec<Option<Value>>, closure: &[Cell]) -> Frame {
+        let mut cells: Vec<Cell> = Vec::with_capacity(code.cellvars.len() + closure.len());
+        for _ in 0..code.cellvars.len() {
+            cells.push(Rc::new(std::cell::RefCell::new(None)));
+        }
+        cells.extend(closure.iter().cloned());
+        // Parameters that inner functions capture start out in their cells.
+        for &(cell, slot) in &code.cell_params {
+            let v = locals.get(slot as usize).cloned().flatten();
+            *cells[cell as usize].borrow_mut() = v;
+        }
+        let stack = Vec::with_capacity(code.max_stack as usize);
+        Frame { code, pc: 0, stack, locals, cells, globals, namespace: None }
+    }
+
+    /// The line being executed (the instruction before `pc`).
+    pub fn line(&self) -> u32 {
+        self.code.line_of(self.pc.saturating_sub(1))
+    }
+}

@@ -1,0 +1,192 @@
+//! Resuming generators and coroutines: the suspended frame is run by `execute` until it
+//! yields (and is stored back) or returns (and the generator is finished).
+
+use super::eval::ExecResult;
+use super::{ExcKind, PyException, PyResult, Vm};
+use crate::bytecode::Instr;
+use crate::runtime::objects::{Args, GenKind, PyGenerator};
+use crate::runtime::value::Value;
+use std::rc::Rc;
+
+pub enum GenStep {
+    Yielded(Value),
+    Returned(Value),
+}
+
+impl Vm {
+    /// Resumes `g` with `sent` (or by raising `throw` inside it).
+    pub fn resume_generator(&mut self, g: &Rc<PyGenerator>, sent: Value, throw: Option<PyException>) -> PyResult<GenStep> {
+        if g.running.get() {
+            return Err(self.value_error(format!("{} already executing", kind_name(g.kind))));
+        }
+        let Some(mut frame) = g.frame.borrow_mut().take() else {
+            if let Some(e) = throw {
+                return Err(e);
+            }
+            if g.kind == GenKind::Coroutine {
+                return Err(self.runtime_error("cannot reuse already awaited coroutine"));
+            }
+            return Ok(GenStep::Returned(Value::None));
+        };
+        if !g.started.get() {
+            if throw.is_none() && !sent.is_none() {
+                *g.frame.borrow_mut() = Some(frame);
+                let what = kind_name(g.kind);
+                return Err(self.type_error(format!("can't send non-None value to a just-started {what}")));
+            }
+        } else if throw.is_none() {
+            frame.stack.push(sent);
+        }
+        // A throw into a generator delegating with `yield from` goes to the sub-iterator first.
+        let throw = match throw {
+            Some(e) if g.started.get() && frame.code.instructions.get(frame.pc) == Some(&Instr::YieldFrom) => {
+                match self.throw_into_delegate(&mut frame, e) {
+                    Ok(Some(v)) => {
+                        *g.frame.borrow_mut() = Some(frame);
+                        return Ok(GenStep::Yielded(v));
+                    }
+                    Ok(None) => None,
+                    Err(e) => Some(e),
+                }
+            }
+            t => t,
+        };
+        g.started.set(true);
+        g.running.set(true);
+        let r = self.execute(frame, throw);
+        g.running.set(false);
+        match r {
+            Ok(ExecResult::Yield(v, frame)) => {
+                *g.frame.borrow_mut() = Some(frame);
+                Ok(GenStep::Yielded(v))
+            }
+            Ok(ExecResult::Return(v)) => Ok(GenStep::Returned(v)),
+            Err(e) => Err(self.generator_error(g, e)),
+        }
+    }
+
+    /// PEP 479: a StopIteration escaping a generator becomes RuntimeError.
+    fn generator_error(&self, g: &PyGenerator, e: PyException) -> PyException {
+        if self.exc_matches(&e, ExcKind::StopIteration) {
+            let msg = match g.kind {
+                GenKind::Coroutine => "coroutine raised StopIteration",
+                GenKind::AsyncGenerator => "async generator raised StopIteration",
+                GenKind::Generator => "generator raised StopIteration",
+            };
+            let new = self.runtime_error(msg);
+            if let Some(st) = &new.value.exc {
+                let mut st = st.borrow_mut();
+                st.cause = Some(Value::Instance(e.value.clone()));
+                st.suppress_context = true;
+            }
+            return new;
+        }
+        e
+    }
+
+    /// Throws `e` into the sub-iterator of a suspended `yield from`. `Ok(Some(v))`: it yielded
+    /// v; `Ok(None)`: it returned (its value is pushed and the frame moves on).
+    fn throw_into_delegate(&mut self, frame: &mut super::frame::Frame, e: PyException) -> PyResult<Option<Value>> {
+        let sub = frame.stack.last().cloned().unwrap_or(Value::None);
+        let Value::Generator(sg) = &sub else {
+            if self.exc_matches(&e, ExcKind::GeneratorExit) {
+                return Err(e);
+            }
+            let throw = self.intern("throw");
+            return match self.get_attr_opt(&sub, &throw)? {
+                Some(t) => {
+                    let v = self.call(&t, Args::new([Value::Instance(e.value.clone())]));
+                    match v {
+                        Ok(v) => Ok(Some(v)),
+                        Err(err) if self.exc_matches(&err, ExcKind::StopIteration) => {
+                            frame.stack.pop();
+                            frame.stack.push(stop_value(self, &err));
+                            frame.pc += 1;
+                            Ok(None)
+                        }
+                        Err(err) => Err(err),
+                    }
+                }
+                None => Err(e),
+            };
+        };
+        if self.exc_matches(&e, ExcKind::GeneratorExit) {
+            self.close_generator(sg)?;
+            return Err(e);
+        }
+        match self.resume_generator(sg, Value::None, Some(e))? {
+            GenStep::Yielded(v) => Ok(Some(v)),
+            GenStep::Returned(v) => {
+                frame.stack.pop();
+                frame.stack.push(v);
+                frame.pc += 1;
+                Ok(None)
+            }
+        }
+    }
+
+    /// One step of `yield from` / `await`: sends `sent` into `sub`.
+    pub fn send_to(&mut self, sub: &Value, sent: Value) -> PyResult<GenStep> {
+        match sub {
+            Value::Generator(g) => self.resume_generator(g, sent, None),
+            _ if sent.is_none() => match self.next(sub)? {
+                Some(v) => Ok(GenStep::Yielded(v)),
+                None => Ok(GenStep::Returned(Value::None)),
+            },
+            _ => match self.call_method(sub, "send", Args::new([sent])) {
+                Ok(v) => Ok(GenStep::Yielded(v)),
+                Err(e) if self.exc_matches(&e, ExcKind::StopIteration) => Ok(GenStep::Returned(stop_value(self, &e))),
+                Err(e) => Err(e),
+            },
+        }
+    }
+
+    /// `gen.close()`: raises GeneratorExit inside; a value yielded in response is an error.
+    pub fn close_generator(&mut self, g: &Rc<PyGenerator>) -> PyResult<()> {
+        if g.is_finished() {
+            return Ok(());
+        }
+        if !g.started.get() {
+            g.frame.borrow_mut().take();
+            return Ok(());
+        }
+        let exit = self.new_exception(self.exc_class(ExcKind::GeneratorExit), Vec::new());
+        match self.resume_generator(g, Value::None, Some(exit)) {
+            Ok(GenStep::Yielded(_)) => Err(self.runtime_error("generator ignored GeneratorExit")),
+            Ok(GenStep::Returned(_)) => Ok(()),
+            Err(e) if self.exc_matches(&e, ExcKind::GeneratorExit) || self.exc_matches(&e, ExcKind::StopIteration) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `await v`: the iterator to delegate to.
+    pub fn get_awaitable(&mut self, v: Value) -> PyResult<Value> {
+        if let Value::Generator(g) = &v {
+            if g.kind == GenKind::Coroutine {
+                return Ok(v);
+            }
+        }
+        let cls = self.type_of(&v);
+        match cls.lookup(&self.interp.names.__await__) {
+            Some(f) => {
+                let bound = self.bind_descriptor(f, v.clone(), &cls)?;
+                let it = self.call(&bound, Args::default())?;
+                self.get_iter(&it)
+            }
+            None => Err(self.type_error(format!("object {} can't be used in 'await' expression", cls.name().as_str()))),
+        }
+    }
+}
+
+fn kind_name(k: GenKind) -> &'static str {
+    match k {
+        GenKind::Generator => "generator",
+        GenKind::Coroutine => "coroutine",
+        GenKind::AsyncGenerator => "async generator",
+    }
+}
+
+/// The `value` of a StopIteration.
+pub fn stop_value(vm: &Vm, e: &PyException) -> Value {
+    vm.exc_args(&e.value).into_iter().next().unwrap_or(Value::None)
+}
