@@ -78,6 +78,9 @@ impl Compiler {
                 if !matches!(self.scope_kind(), ScopeKind::Function | ScopeKind::Comprehension) {
                     return Err(self.error("'await' outside function", e.pos));
                 }
+                if !self.in_async_scope() {
+                    return Err(self.error("'await' outside async function", e.pos));
+                }
                 self.expr(v)?;
                 self.emit(Instr::GetAwaitable);
                 self.load_const(Value::None);
@@ -499,6 +502,22 @@ impl Compiler {
         self.name_op(&first, NameOp::Load);
         self.emit(Instr::Call { argc: 2 });
         Ok(Some(()))
+    }
+}
+
+impl Compiler {
+    /// Whether `await` is allowed here: an async function, or a comprehension inside one.
+    fn in_async_scope(&self) -> bool {
+        let mut idx = Some(self.units.last().expect("unit").scope);
+        while let Some(i) = idx {
+            let sc = &self.table.scopes[i];
+            match sc.kind {
+                ScopeKind::Function => return sc.is_async,
+                ScopeKind::Comprehension => idx = sc.parent,
+                _ => return false,
+            }
+        }
+        false
     }
 }
 

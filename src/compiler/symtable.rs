@@ -40,6 +40,8 @@ pub struct Scope {
     pub params: Vec<String>,
     pub globals: HashSet<String>,
     pub nonlocals: HashSet<String>,
+    /// Where each `nonlocal` name was declared (for "no binding" errors).
+    pub nonlocal_pos: HashMap<String, Pos>,
     pub used: HashSet<String>,
     /// Locals captured by inner scopes.
     pub cells: Vec<String>,
@@ -65,6 +67,7 @@ impl Scope {
             params: Vec::new(),
             globals: HashSet::new(),
             nonlocals: HashSet::new(),
+            nonlocal_pos: HashMap::new(),
             used: HashSet::new(),
             cells: Vec::new(),
             frees: Vec::new(),
@@ -143,6 +146,7 @@ pub fn build(module: &Module, filename: &str) -> Result<SymbolTable, SyntaxError
     for s in &module.body {
         b.stmt(s)?;
     }
+    check_nonlocals(&b.table, filename)?;
     resolve(&mut b.table);
     Ok(b.table)
 }
@@ -300,6 +304,7 @@ impl Builder<'_> {
                     return Err(self.err("nonlocal declaration not allowed at module level".into(), pos));
                 }
                 self.scope().nonlocals.insert(n.clone());
+                self.scope().nonlocal_pos.insert(n.clone(), pos);
             }
         }
         Ok(())
@@ -532,6 +537,21 @@ impl Builder<'_> {
         self.current = prev;
         Ok(())
     }
+}
+
+/// Every `nonlocal` name must be bound in an enclosing function.
+fn check_nonlocals(table: &SymbolTable, filename: &str) -> Result<(), SyntaxError> {
+    for (idx, sc) in table.scopes.iter().enumerate() {
+        let mut names: Vec<&String> = sc.nonlocals.iter().collect();
+        names.sort();
+        for n in names {
+            if !enclosing_binds(table, idx, n) {
+                let pos = sc.nonlocal_pos.get(n).copied().unwrap_or_default();
+                return Err(SyntaxError::new(format!("no binding for nonlocal '{n}' found"), filename, pos.line, pos.col + 1));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Second pass: decides cells and free variables from the innermost scopes outwards.

@@ -43,6 +43,94 @@ pub struct Types {
     pub dict_values: Rc<PyClass>,
     pub dict_items: Rc<PyClass>,
     pub exceptions: Vec<Rc<PyClass>>,
+    /// The classes of builtin iterators, by kind (`list_iterator`, `enumerate`, `zip`...).
+    pub iterators: Vec<Rc<PyClass>>,
+}
+
+/// The kinds of builtin iterator, each with its own class as in CPython.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IterKind {
+    List,
+    Tuple,
+    Str,
+    Bytes,
+    Range,
+    DictKeys,
+    DictValues,
+    DictItems,
+    Set,
+    Reversed,
+    Enumerate,
+    Zip,
+    Map,
+    Filter,
+    Callable,
+    Generic,
+}
+
+impl IterKind {
+    pub const ALL: [IterKind; 16] = [
+        IterKind::List,
+        IterKind::Tuple,
+        IterKind::Str,
+        IterKind::Bytes,
+        IterKind::Range,
+        IterKind::DictKeys,
+        IterKind::DictValues,
+        IterKind::DictItems,
+        IterKind::Set,
+        IterKind::Reversed,
+        IterKind::Enumerate,
+        IterKind::Zip,
+        IterKind::Map,
+        IterKind::Filter,
+        IterKind::Callable,
+        IterKind::Generic,
+    ];
+
+    pub fn class_name(self) -> &'static str {
+        match self {
+            IterKind::List => "list_iterator",
+            IterKind::Tuple => "tuple_iterator",
+            IterKind::Str => "str_ascii_iterator",
+            IterKind::Bytes => "bytes_iterator",
+            IterKind::Range => "range_iterator",
+            IterKind::DictKeys => "dict_keyiterator",
+            IterKind::DictValues => "dict_valueiterator",
+            IterKind::DictItems => "dict_itemiterator",
+            IterKind::Set => "set_iterator",
+            IterKind::Reversed => "reversed",
+            IterKind::Enumerate => "enumerate",
+            IterKind::Zip => "zip",
+            IterKind::Map => "map",
+            IterKind::Filter => "filter",
+            IterKind::Callable => "callable_iterator",
+            IterKind::Generic => "iterator",
+        }
+    }
+
+    /// The kind of iterator a state belongs to.
+    pub fn of(state: &crate::runtime::objects::IterState) -> IterKind {
+        use crate::runtime::objects::{IterState, ViewKind};
+        match state {
+            IterState::Seq { seq: Value::List(_), .. } => IterKind::List,
+            IterState::Seq { seq: Value::Tuple(_), .. } => IterKind::Tuple,
+            IterState::Seq { seq: Value::Str(_), .. } => IterKind::Str,
+            IterState::Seq { .. } => IterKind::Bytes,
+            IterState::Range { .. } => IterKind::Range,
+            IterState::Dict { kind: ViewKind::Keys, .. } => IterKind::DictKeys,
+            IterState::Dict { kind: ViewKind::Values, .. } => IterKind::DictValues,
+            IterState::Dict { kind: ViewKind::Items, .. } => IterKind::DictItems,
+            IterState::Set { .. } => IterKind::Set,
+            IterState::Reversed { .. } => IterKind::Reversed,
+            IterState::Enumerate { .. } => IterKind::Enumerate,
+            IterState::Zip { .. } => IterKind::Zip,
+            IterState::Map { .. } => IterKind::Map,
+            IterState::Filter { .. } => IterKind::Filter,
+            IterState::Callable { .. } => IterKind::Callable,
+            _ => IterKind::Generic,
+        }
+    }
 }
 
 fn class(name: &str, bases: &[&Rc<PyClass>], kind: BaseKind) -> Rc<PyClass> {
@@ -95,10 +183,15 @@ impl Types {
             dict_values: class("dict_values", &[o], BaseKind::Final),
             dict_items: class("dict_items", &[o], BaseKind::Final),
             exceptions,
+            iterators: IterKind::ALL.iter().map(|k| class(k.class_name(), &[o], BaseKind::Final)).collect(),
             object,
         };
         methods::install(&types);
         types
+    }
+
+    pub fn iter_class(&self, kind: IterKind) -> Rc<PyClass> {
+        self.iterators[kind as usize].clone()
     }
 
     /// Adds builtin methods to a class's dict.

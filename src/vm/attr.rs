@@ -169,6 +169,9 @@ impl Vm {
                         return Ok(());
                     }
                 }
+                if !cls.is_heap && inst.exc.is_none() {
+                    return Err(self.no_attribute(obj, name));
+                }
                 inst.dict.set_str(name, value);
                 Ok(())
             }
@@ -218,9 +221,9 @@ impl Vm {
     fn set_via_descriptor(&mut self, a: &Value, obj: &Value, value: Value) -> PyResult<Option<()>> {
         match a {
             Value::Native(n) => {
-                if let NativeData::Property { fset, .. } = &n.data {
+                if let NativeData::Property { fset, fget, .. } = &n.data {
                     if fset.is_none() {
-                        return Err(self.attribute_error("can't set attribute"));
+                        return Err(self.property_error(fget, obj, "setter"));
                     }
                     self.call(&fset.clone(), Args::new([obj.clone(), value]))?;
                     return Ok(Some(()));
@@ -242,13 +245,23 @@ impl Vm {
         }
     }
 
+    /// `property 'x' of 'C' object has no setter` (CPython 3.11's wording).
+    fn property_error(&self, fget: &Value, obj: &Value, what: &str) -> super::PyException {
+        let tn = self.type_name(obj);
+        let msg = match fget {
+            Value::Function(f) => format!("property '{}' of '{tn}' object has no {what}", f.name.borrow().as_str()),
+            _ => format!("property of '{tn}' object has no {what}"),
+        };
+        self.attribute_error(msg)
+    }
+
     pub fn del_attr(&mut self, obj: &Value, name: &Rc<PyStr>) -> PyResult<()> {
         let removed = match obj {
             Value::Instance(inst) => {
                 if let Some(Value::Native(n)) = inst.class.lookup(name) {
-                    if let NativeData::Property { fdel, .. } = &n.data {
+                    if let NativeData::Property { fdel, fget, .. } = &n.data {
                         if fdel.is_none() {
-                            return Err(self.attribute_error("can't delete attribute"));
+                            return Err(self.property_error(fget, obj, "deleter"));
                         }
                         self.call(&fdel.clone(), Args::new([obj.clone()]))?;
                         return Ok(());

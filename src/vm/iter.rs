@@ -10,7 +10,8 @@ use std::rc::Rc;
 
 impl Vm {
     pub fn new_iterator(&self, state: IterState) -> Value {
-        let obj = NativeObject::new(self.interp.types.iterator.clone(), NativeData::Iter(RefCell::new(state)));
+        let class = self.interp.types.iter_class(crate::runtime::types::IterKind::of(&state));
+        let obj = NativeObject::new(class, NativeData::Iter(RefCell::new(state)));
         Value::Native(Rc::new(obj))
     }
 

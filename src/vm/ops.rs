@@ -192,6 +192,14 @@ impl Vm {
 
     /// Operators on builtin types; `None` when the operand types do not support `op`.
     fn builtin_binary(&mut self, a: &Value, b: &Value, op: BinOp, inplace: bool) -> PyResult<Option<Value>> {
+        if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
+            match op {
+                BinOp::BitAnd => return Ok(Some(Value::Bool(x & y))),
+                BinOp::BitOr => return Ok(Some(Value::Bool(x | y))),
+                BinOp::BitXor => return Ok(Some(Value::Bool(x ^ y))),
+                _ => {}
+            }
+        }
         if is_number(a) && is_number(b) {
             return self.numeric_binary(a, b, op).map(Some);
         }
@@ -684,7 +692,8 @@ impl Vm {
                     return self.is_true(&r);
                 }
                 let cls = self.type_of(container);
-                if cls.lookup(&self.interp.names.__iter__).is_some() || cls.lookup(&self.interp.names.__getitem__).is_some() {
+                let native_iterable = matches!(container, Value::Native(_) | Value::Generator(_));
+                if native_iterable || cls.lookup(&self.interp.names.__iter__).is_some() || cls.lookup(&self.interp.names.__getitem__).is_some() {
                     let it = self.get_iter(container)?;
                     while let Some(v) = self.next(&it)? {
                         if self.eq(&v, item)? {

@@ -231,12 +231,55 @@ fn reversed(vm: &mut Vm, args: Args) -> PyResult<Value> {
     }
 }
 
-pub const FUNCTIONS: &[(&str, NativeFn)] = &[
-    ("iter", iter),
-    ("next", next),
-    ("enumerate", enumerate),
-    ("zip", zip),
-    ("map", map),
-    ("filter", filter),
-    ("reversed", reversed),
+pub const FUNCTIONS: &[(&str, NativeFn)] = &[("iter", iter), ("next", next)];
+
+/// Drops the class argument a `__new__` receives.
+fn without_class(mut args: Args) -> Args {
+    if !args.pos.is_empty() {
+        args.pos.remove(0);
+    }
+    args
+}
+
+fn enumerate_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    enumerate(vm, without_class(args))
+}
+
+fn zip_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    zip(vm, without_class(args))
+}
+
+fn map_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    map(vm, without_class(args))
+}
+
+fn filter_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    filter(vm, without_class(args))
+}
+
+fn reversed_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    reversed(vm, without_class(args))
+}
+
+fn iter_self(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    Ok(args.pos[0].clone())
+}
+
+fn iter_next(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    match vm.next(&args.pos[0])? {
+        Some(v) => Ok(v),
+        None => Err(vm.stop_iteration(None)),
+    }
+}
+
+/// Methods every builtin iterator class has.
+pub const ITERATOR_METHODS: &[(&str, NativeFn)] = &[("__iter__", iter_self), ("__next__", iter_next)];
+
+/// `__new__` of the iterator classes that are also builtins (`enumerate(xs)`...).
+pub const CONSTRUCTORS: &[(crate::runtime::types::IterKind, NativeFn)] = &[
+    (crate::runtime::types::IterKind::Enumerate, enumerate_new),
+    (crate::runtime::types::IterKind::Zip, zip_new),
+    (crate::runtime::types::IterKind::Map, map_new),
+    (crate::runtime::types::IterKind::Filter, filter_new),
+    (crate::runtime::types::IterKind::Reversed, reversed_new),
 ];

@@ -31,6 +31,10 @@ pub fn make_builtins(t: &Types) -> Rc<PyDict> {
     for c in classes {
         d.set_str(&c.name(), Value::Class(c.clone()));
     }
+    for (kind, _) in iterators::CONSTRUCTORS {
+        let c = t.iter_class(*kind);
+        d.set_str(&c.name(), Value::Class(c.clone()));
+    }
     for c in &t.exceptions {
         d.set_str(&c.name(), Value::Class(c.clone()));
     }

@@ -5,6 +5,7 @@ pub mod descriptor;
 pub mod dict;
 pub mod float;
 pub mod format;
+pub mod generator;
 pub mod int;
 pub mod list;
 pub mod object;
@@ -27,6 +28,14 @@ pub fn install(t: &Types) {
     Types::add_methods(&t.set, "set", set::SET_METHODS);
     Types::add_methods(&t.frozenset, "frozenset", set::FROZENSET_METHODS);
     Types::add_methods(&t.type_, "type", object::TYPE_METHODS);
+    for (i, kind) in crate::runtime::types::IterKind::ALL.iter().enumerate() {
+        Types::add_methods(&t.iterators[i], kind.class_name(), crate::runtime::builtins::iterators::ITERATOR_METHODS);
+    }
+    for (kind, new) in crate::runtime::builtins::iterators::CONSTRUCTORS {
+        Types::add_methods(&t.iter_class(*kind), kind.class_name(), &[("__new__", *new)]);
+    }
+    Types::add_methods(&t.generator, "generator", generator::GENERATOR_METHODS);
+    Types::add_methods(&t.coroutine, "coroutine", generator::COROUTINE_METHODS);
     Types::add_methods(&t.str, "str", str::METHODS);
     Types::add_methods(&t.list, "list", list::METHODS);
     Types::add_methods(&t.dict, "dict", dict::METHODS);

@@ -109,7 +109,7 @@ pub fn get_item(vm: &mut Vm, container: &Value, index: &Value) -> PyResult<Value
                 let ix = slice_indices(vm, s, r.len() as usize)?;
                 let start = r.start + ix.start * r.step;
                 let step = r.step * ix.step;
-                let stop = start + ix.len * step;
+                let stop = r.start + ix.stop * r.step;
                 return Ok(Value::Range(Rc::new(crate::runtime::objects::PyRange { start, stop, step })));
             }
             let i = index_of(vm, index, "range")?;

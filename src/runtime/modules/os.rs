@@ -95,10 +95,8 @@ pub fn make(vm: &mut Vm) -> Value {
     super::set(&m, "sep", Value::str("/"));
     super::set(&m, "linesep", Value::str("\n"));
     super::set(&m, "name", Value::str("posix"));
-    let path = match vm.import_module("os.path") {
-        Ok(p) => p,
-        Err(_) => make_path(vm),
-    };
+    let path = make_path(vm);
+    vm.interp.modules.borrow_mut().insert("os.path".into(), path.clone());
     super::set(&m, "path", path);
     m
 }

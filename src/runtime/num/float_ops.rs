@@ -213,7 +213,9 @@ pub fn is_integer(x: f64) -> bool {
 /// `float.as_integer_ratio()`.
 pub fn as_integer_ratio(x: f64) -> Result<(BigInt, BigInt), NumError> {
     if x.is_nan() {
-        return Err(NumError::Value("cannot convert NaN to integer ratio".into()));
+        return Err(NumError::Value(
+            "cannot convert NaN to integer ratio".into(),
+        ));
     }
     if x.is_infinite() {
         return Err(NumError::Overflow(
@@ -247,13 +249,22 @@ pub fn float_hex(x: f64) -> String {
     let bits = x.to_bits();
     let exp = ((bits >> 52) & 0x7ff) as i64;
     let frac = bits & ((1u64 << 52) - 1);
-    let (lead, e) = if exp == 0 { (0, -1022) } else { (1, exp - 1023) };
+    let (lead, e) = if exp == 0 {
+        (0, -1022)
+    } else {
+        (1, exp - 1023)
+    };
     format!("{sign}0x{lead}.{frac:013x}p{e:+}")
 }
 
 /// `float(s)` for a `str` argument.
 pub fn parse_float(s: &str) -> Result<f64, NumError> {
-    let err = || NumError::Value(format!("could not convert string to float: {}", py_str_repr(s)));
+    let err = || {
+        NumError::Value(format!(
+            "could not convert string to float: {}",
+            py_str_repr(s)
+        ))
+    };
     let ascii = transform_decimal_and_space(s);
     let text = if ascii.contains('_') {
         remove_underscores(&ascii).ok_or_else(err)?

@@ -3,7 +3,10 @@
 //! Digit generation relies on Rust's float formatting, which is exact: `{:e}` gives the
 //! shortest round-tripping digits and `{:.N}` / `{:.Ne}` are correctly rounded
 //! (round-half-even on the exact binary value), just like David Gay's `dtoa` modes
-//! 0, 3 and 2 that CPython uses. The layout logic is a port of `format_float_short`.
+//! 0, 3 and 2 that CPython uses (except for exact ties in shortest mode, fixed up
+//! below). The layout logic is a port of `format_float_short`.
+
+use num_bigint::BigInt;
 
 /// Which digits `dtoa` should produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,10 +29,61 @@ pub fn dtoa(x: f64, mode: DtoaMode) -> (String, i64) {
         return ("0".to_string(), 1);
     }
     match mode {
-        DtoaMode::Shortest => sci_digits(&format!("{:e}", a)),
-        DtoaMode::Significant(n) => sci_digits(&format!("{:.*e}", n.max(1) - 1, a)),
-        DtoaMode::Fixed(n) => fixed_digits(&format!("{:.*}", n, a), n),
+        DtoaMode::Shortest => fix_shortest_tie(a, sci_digits(&format!("{:e}", a))),
+        // A double's exact expansion has at most 767 significant and 1074 fractional
+        // digits, so larger precisions only add zeros (and Rust caps precision at u16).
+        DtoaMode::Significant(n) => sci_digits(&format!("{:.*e}", n.clamp(1, 800) - 1, a)),
+        DtoaMode::Fixed(n) => fixed_digits(&format!("{:.*}", n.min(1100), a), n),
     }
+}
+
+/// Gay's `dtoa` breaks an exact tie between two shortest candidates towards the even
+/// last digit, while Rust rounds such ties up; redo the choice like `dtoa`.
+fn fix_shortest_tie(a: f64, (digits, decpt): (String, i64)) -> (String, i64) {
+    let Ok(m) = digits.parse::<u64>() else {
+        return (digits, decpt);
+    };
+    let e = decpt - digits.len() as i64;
+    let (mant, exp2) = super::int_ops::decompose(a);
+    let exp2 = exp2 + mant.trailing_zeros() as i64;
+    // A tie needs an exact value with at most 18 significant digits ending in 5,
+    // which rules out these binary exponents.
+    if m % 2 == 0 || !(-26..=23).contains(&exp2) {
+        return (digits, decpt);
+    }
+    for n in [m - 1, m + 1] {
+        let round_trips = format!("{n}e{e}").parse::<f64>().ok() == Some(a);
+        if round_trips && exact_midpoint(a, m + n, e) {
+            return normalize_int_digits(n, e);
+        }
+    }
+    (digits, decpt)
+}
+
+/// Whether `a == sum / 2 * 10**e` exactly.
+fn exact_midpoint(a: f64, sum: u64, e: i64) -> bool {
+    let (mant, exp2) = super::int_ops::decompose(a);
+    let mut lhs = BigInt::from(mant) * 2;
+    let mut rhs = BigInt::from(sum);
+    if exp2 >= 0 {
+        lhs <<= exp2 as usize;
+    } else {
+        rhs <<= (-exp2) as usize;
+    }
+    let p10 = num_traits::pow(BigInt::from(10), e.unsigned_abs() as usize);
+    if e >= 0 {
+        rhs *= p10;
+    } else {
+        lhs *= p10;
+    }
+    lhs == rhs
+}
+
+/// Digits/decpt of the integer `n * 10**e`.
+fn normalize_int_digits(n: u64, e: i64) -> (String, i64) {
+    let s = n.to_string();
+    let trimmed = s.trim_end_matches('0');
+    (trimmed.to_string(), e + s.len() as i64)
 }
 
 /// Split Rust's `D.DDDDeX` output into stripped digits and a decimal-point position.

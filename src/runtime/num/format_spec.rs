@@ -188,7 +188,11 @@ fn check_grouping_type(f: &mut FormatSpec) -> Result<(), NumError> {
             Ok(())
         }
         Some(t) => {
-            let sep = if f.grouping == Grouping::Comma { ',' } else { '_' };
+            let sep = if f.grouping == Grouping::Comma {
+                ','
+            } else {
+                '_'
+            };
             Err(NumError::Value(if t > ' ' && (t as u32) < 128 {
                 format!("Cannot specify '{sep}' with '{t}'.")
             } else {
@@ -342,7 +346,11 @@ pub(crate) fn fill_number(p: &NumberParts, f: &FormatSpec) -> Result<String, Num
 
 /// `_PyUnicode_InsertThousandsGrouping`: group `digits` from the right, padding with
 /// zeros (separators included) until the result is at least `min_width` long.
-pub(crate) fn group_digits(digits: &str, min_width: i64, grouping: Option<(usize, char)>) -> String {
+pub(crate) fn group_digits(
+    digits: &str,
+    min_width: i64,
+    grouping: Option<(usize, char)>,
+) -> String {
     let bytes = digits.as_bytes();
     let mut remaining = bytes.len() as i64;
     let mut min_width = min_width;

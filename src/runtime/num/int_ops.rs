@@ -249,7 +249,10 @@ pub fn int_to_str_radix(v: &BigInt, radix: u32) -> Result<String, NumError> {
         _ => return int_to_decimal(v),
     };
     let sign = if v.is_negative() { "-" } else { "" };
-    Ok(format!("{sign}{prefix}{}", v.magnitude().to_str_radix(radix)))
+    Ok(format!(
+        "{sign}{prefix}{}",
+        v.magnitude().to_str_radix(radix)
+    ))
 }
 
 /// `str(v)`, refusing more than 4300 digits like CPython's default limit.
@@ -394,7 +397,9 @@ pub fn decompose(x: f64) -> (i64, i64) {
 /// `int(x)` for a float (truncates toward zero).
 pub fn float_to_int(x: f64) -> Result<BigInt, NumError> {
     if x.is_nan() {
-        return Err(NumError::Value("cannot convert float NaN to integer".into()));
+        return Err(NumError::Value(
+            "cannot convert float NaN to integer".into(),
+        ));
     }
     if x.is_infinite() {
         return Err(NumError::Overflow(

@@ -192,7 +192,13 @@ fn next(chars: &[char], pos: &mut usize) -> Result<char, NumError> {
 }
 
 /// Read more digits after `first`; returns the number and the first non-digit.
-fn digits(chars: &[char], pos: &mut usize, first: char, max: usize, err: &str) -> Result<(usize, char), NumError> {
+fn digits(
+    chars: &[char],
+    pos: &mut usize,
+    first: char,
+    max: usize,
+    err: &str,
+) -> Result<(usize, char), NumError> {
     let mut v = first.to_digit(10).unwrap_or(0) as usize;
     loop {
         let c = next(chars, pos)?;
@@ -206,7 +212,11 @@ fn digits(chars: &[char], pos: &mut usize, first: char, max: usize, err: &str) -
     }
 }
 
-fn parse_directive_into(chars: &[char], pos: &mut usize, d: &mut Directive) -> Result<(), NumError> {
+fn parse_directive_into(
+    chars: &[char],
+    pos: &mut usize,
+    d: &mut Directive,
+) -> Result<(), NumError> {
     if chars.get(*pos) == Some(&'(') {
         *pos += 1;
         let start = *pos;
@@ -322,7 +332,10 @@ fn output(s: &str, spec: &PercentSpec, mut sign: bool) -> String {
     let mut len = chars.len() as i64;
     let width_given = spec.width.map_or(-1, |w| w as i64);
     let prec = spec.precision.map_or(-1, |p| p as i64);
-    if (width_given == -1 || width_given <= len) && (prec == -1 || prec >= len) && !(fl.sign || fl.blank) {
+    if (width_given == -1 || width_given <= len)
+        && (prec == -1 || prec >= len)
+        && !(fl.sign || fl.blank)
+    {
         return s.to_string();
     }
     let fill = if sign && fl.zero { '0' } else { ' ' };

@@ -16,7 +16,11 @@ type R = Result<String, NumError>;
 
 fn istr(v: &BigInt) -> String {
     if v.bits() > 3400 {
-        let sign = if v.sign() == num_bigint::Sign::Minus { "-" } else { "" };
+        let sign = if v.sign() == num_bigint::Sign::Minus {
+            "-"
+        } else {
+            ""
+        };
         return format!("{sign}0x{}", v.magnitude().to_str_radix(16));
     }
     v.to_string()
@@ -129,7 +133,11 @@ fn ops_table_matches_cpython() {
         let got = show(r);
         count += 1;
         if &got != expected {
-            failures.push(format!("{}\n    got: {}", &line[..line.len().min(300)], &got[..got.len().min(200)]));
+            failures.push(format!(
+                "{}\n    got: {}",
+                &line[..line.len().min(300)],
+                &got[..got.len().min(200)]
+            ));
         }
     }
     assert!(
@@ -138,4 +146,120 @@ fn ops_table_matches_cpython() {
         failures.len(),
         failures[..failures.len().min(40)].join("\n")
     );
+}
+
+mod api {
+    use num_bigint::BigInt;
+
+    use super::super::format_spec::{format_float, format_int, format_str};
+    use super::super::hash::{hash_i64, hash_int};
+    use super::super::int_ops as io;
+    use super::super::printf::{
+        parse_percent, percent_format_float, percent_format_int, Count, Piece,
+    };
+    use super::super::NumError;
+
+    #[test]
+    fn percent_pieces_and_stars() {
+        let pieces = parse_percent("a%%b%(name)-*.*f|%d %");
+        assert_eq!(pieces[0], Piece::Literal("a%b".into()));
+        let Piece::Directive(d) = &pieces[1] else {
+            panic!("directive")
+        };
+        assert_eq!(d.key.as_deref(), Some("name"));
+        assert!(d.flags.ljust);
+        assert_eq!(
+            (d.width, d.precision, d.conv),
+            (Count::Star, Count::Star, 'f')
+        );
+        let spec = d.resolve(Some(-8), Some(-1));
+        assert_eq!(
+            (spec.width, spec.precision, spec.flags.ljust),
+            (Some(8), Some(0), true)
+        );
+        assert_eq!(percent_format_float(2.5, &spec).unwrap(), "2       ");
+        let Piece::Directive(last) = pieces.last().unwrap() else {
+            panic!("directive")
+        };
+        assert_eq!(
+            last.error,
+            Some(NumError::Value("incomplete format".into()))
+        );
+        let Piece::Directive(d) = &parse_percent("%*d")[0] else {
+            panic!("directive")
+        };
+        let spec = d.resolve(Some(-5), None);
+        assert_eq!(
+            percent_format_int(&BigInt::from(3), &spec).unwrap(),
+            "3    "
+        );
+    }
+
+    #[test]
+    fn huge_sizes_do_not_hang() {
+        assert_eq!(format_float(1.5, ".100000f").unwrap().len(), 100_002);
+        assert_eq!(format_float(1e300, ".100000e").unwrap().len(), 100_007);
+        assert_eq!(
+            format_int(&BigInt::from(7), "1000000").unwrap().len(),
+            1_000_000
+        );
+        let mem = Err(NumError::Memory(String::new()));
+        assert_eq!(format_str("x", "9999999999999"), mem);
+        assert_eq!(format_int(&BigInt::from(7), "9999999999999"), mem);
+        let two = BigInt::from(2);
+        assert_eq!(
+            io::int_pow(&two, &BigInt::from(10u64.pow(12))),
+            Err(NumError::Memory(String::new()))
+        );
+        assert_eq!(
+            io::shl(&two, &(BigInt::from(1) << 63)),
+            Err(NumError::Memory(String::new()))
+        );
+        assert_eq!(
+            io::shl(&two, &(BigInt::from(1) << 70)),
+            Err(NumError::Overflow("too many digits in integer".into()))
+        );
+    }
+
+    #[test]
+    fn i64_fast_paths() {
+        assert_eq!(io::floordiv_i64(-7, 2), Ok(Some(-4)));
+        assert_eq!(io::floordiv_i64(i64::MIN, -1), Ok(None));
+        assert_eq!(io::mod_i64(-7, 2), Ok(1));
+        assert_eq!(io::mod_i64(7, -2), Ok(-1));
+        assert_eq!(io::mod_i64(i64::MIN, -1), Ok(0));
+        assert_eq!(io::divmod_i64(-7, 2), Ok(Some((-4, 1))));
+        assert!(matches!(
+            io::floordiv_i64(1, 0),
+            Err(NumError::ZeroDivision(_))
+        ));
+        assert_eq!(io::pow_i64(3, 4), Some(81));
+        assert_eq!(io::pow_i64(10, 19), None);
+        assert_eq!(io::pow_i64(2, -1), None);
+        assert_eq!(io::shl_i64(1, 62), Ok(Some(1 << 62)));
+        assert_eq!(io::shl_i64(1, 63), Ok(None));
+        assert_eq!(io::shl_i64(-1, 63), Ok(None));
+        assert_eq!(io::shr_i64(-5, 100), Ok(-1));
+        assert!(io::shr_i64(1, -1).is_err());
+    }
+
+    #[test]
+    fn int_hashes() {
+        for v in [
+            0i64,
+            1,
+            -1,
+            -2,
+            i64::MAX,
+            i64::MIN,
+            (1 << 61) - 1,
+            1 << 61,
+            -(1 << 61),
+        ] {
+            assert_eq!(hash_i64(v), hash_int(&BigInt::from(v)), "{v}");
+        }
+        assert_eq!(hash_i64(-1), -2);
+        assert_eq!(hash_i64((1 << 61) - 1), 0);
+        assert_eq!(hash_i64(-(1 << 61) + 1), 0);
+    }
 }

@@ -161,9 +161,16 @@ pub fn compute_mro(bases: &[Rc<PyClass>]) -> Result<Vec<Rc<PyClass>>, String> {
             !seqs.iter().any(|s| s[1..].iter().any(|x| Rc::ptr_eq(x, c)))
         });
         let Some(c) = candidate else {
-            let names: Vec<String> = seqs.iter().map(|s| s[0].name().as_str().to_string()).collect();
+            let mut names: Vec<String> = Vec::new();
+            for s in &seqs {
+                let n = s[0].name().as_str().to_string();
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+            // CPython's message has this line break (Objects/typeobject.c, set_mro_error).
             return Err(format!(
-                "Cannot create a consistent method resolution order (MRO) for bases {}",
+                "Cannot create a consistent method resolution\norder (MRO) for bases {}",
                 names.join(", ")
             ));
         };
