@@ -203,6 +203,8 @@ pub mod flags {
     pub const CLASS_BODY: u32 = 32;
     /// A module body.
     pub const MODULE: u32 = 64;
+    /// `consts[0]` is the function's docstring.
+    pub const DOCSTRING: u32 = 128;
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -637,7 +637,11 @@ impl Compiler {
         let _ = firstline;
         let scope = self.push_unit(node_key(f), &f.name, pos.line);
         self.setup_params(&f.params, scope, f.is_async);
-        // A docstring is the first constant, as in CPython (not otherwise used).
+        if let Some(doc) = docstring(&f.body) {
+            // A docstring is the first constant, as in CPython.
+            self.code().const_index(Value::str(doc));
+            self.code().flags |= flags::DOCSTRING;
+        }
         self.stmts(&f.body)?;
         self.emit_return_none();
         let (code, frees) = self.pop_unit();
@@ -736,7 +740,7 @@ impl Compiler {
         self.load_const(Value::str(&qualname));
         let q = self.code().name_index("__qualname__");
         self.emit(Instr::StoreName { name: q });
-        if let Some(Stmt { kind: StmtKind::Expr(Expr { kind: ExprKind::Constant(Constant::Str(doc)), .. }), .. }) = c.body.first() {
+        if let Some(doc) = docstring(&c.body) {
             self.load_const(Value::str(doc));
             let d = self.code().name_index("__doc__");
             self.emit(Instr::StoreName { name: d });
@@ -815,6 +819,14 @@ impl Compiler {
     }
 }
 
+
+/// The docstring of a body: a string constant as its first statement.
+fn docstring(body: &[Stmt]) -> Option<&str> {
+    match body.first() {
+        Some(Stmt { kind: StmtKind::Expr(Expr { kind: ExprKind::Constant(Constant::Str(doc)), .. }), .. }) => Some(doc),
+        _ => None,
+    }
+}
 
 fn block_holes(b: &Block) -> Option<Holes> {
     match b {

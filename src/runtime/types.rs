@@ -42,6 +42,7 @@ pub struct Types {
     pub dict_keys: Rc<PyClass>,
     pub dict_values: Rc<PyClass>,
     pub dict_items: Rc<PyClass>,
+    pub traceback: Rc<PyClass>,
     pub exceptions: Vec<Rc<PyClass>>,
     /// The classes of builtin iterators, by kind (`list_iterator`, `enumerate`, `zip`...).
     pub iterators: Vec<Rc<PyClass>>,
@@ -182,6 +183,7 @@ impl Types {
             dict_keys: class("dict_keys", &[o], BaseKind::Final),
             dict_values: class("dict_values", &[o], BaseKind::Final),
             dict_items: class("dict_items", &[o], BaseKind::Final),
+            traceback: class("traceback", &[o], BaseKind::Final),
             exceptions,
             iterators: IterKind::ALL.iter().map(|k| class(k.class_name(), &[o], BaseKind::Final)).collect(),
             object,

@@ -235,7 +235,7 @@ impl Vm {
         };
         let module = globals.get_str(&self.interp.names.__name__).unwrap_or(Value::None);
         let doc = match code.consts.first() {
-            Some(Value::Str(s)) if code.instructions.len() > 2 && false => Value::Str(s.clone()),
+            Some(Value::Str(s)) if code.has_flag(flags::DOCSTRING) => Value::Str(s.clone()),
             _ => Value::None,
         };
         Ok(Value::Function(Rc::new(PyFunction {

@@ -59,6 +59,9 @@ impl Vm {
                         }
                     }
                     _ => {
+                        if let Some(base) = inst.base_value.borrow().clone() {
+                            return self.hash(&base);
+                        }
                         if cls.lookup(&self.interp.names.__eq__).is_some_and(|e| matches!(e, Value::Function(_))) {
                             return Err(self.type_error(format!("unhashable type: '{}'", cls.name().as_str())));
                         }

@@ -636,7 +636,8 @@ impl Vm {
                     let exc = f.stack[f.stack.len() - 1].clone();
                     let exit = f.stack[f.stack.len() - 3].clone();
                     let typ = Value::Class(self.type_of(&exc));
-                    let res = self.call(&exit, Args::new([typ, exc, Value::None]))?;
+                    let tb = self.traceback_of(&exc);
+                    let res = self.call(&exit, Args::new([typ, exc, tb]))?;
                     f.stack.push(res);
                 }
                 Instr::ImportName { name } => {
@@ -934,6 +935,17 @@ impl Vm {
             self.interp.types.object.clone(),
             crate::runtime::objects::NativeData::Any(Box::new(cell)),
         )))
+    }
+
+    /// `exc.__traceback__`: a traceback object while the exception has frames, else None.
+    pub fn traceback_of(&self, exc: &Value) -> Value {
+        let Value::Instance(i) = exc else { return Value::None };
+        let has_frames = i.exc.as_ref().is_some_and(|s| !s.borrow().traceback.is_empty());
+        if !has_frames {
+            return Value::None;
+        }
+        let data = crate::runtime::objects::NativeData::Any(Box::new(exc.clone()));
+        Value::Native(Rc::new(crate::runtime::objects::NativeObject::new(self.interp.types.traceback.clone(), data)))
     }
 
     pub fn bound_method(&self, func: Value, receiver: Value) -> Value {

@@ -163,6 +163,9 @@ impl Vm {
         if let Some(v) = self.dunder_binary(a, b, op, inplace)? {
             return Ok(v);
         }
+        if let Some((a2, b2)) = unwrap_builtin_bases(a, b) {
+            return self.binary_op(&a2, &b2, op, inplace);
+        }
         Err(self.unsupported(a, b, op, inplace))
     }
 
@@ -260,13 +263,19 @@ impl Vm {
                 }
                 Ok(Some(Value::tuple(out)))
             }
-            (Value::Bytes(x), Value::Bytes(y), BinOp::Add) => {
-                let mut v = x.data.borrow().clone();
-                v.extend_from_slice(&y.data.borrow());
-                Ok(Some(Value::Bytes(Rc::new(crate::runtime::objects::PyBytes::new(v)))))
+            (Value::Bytes(_) | Value::ByteArray(_), _, _) | (_, Value::Bytes(_) | Value::ByteArray(_), BinOp::Mult) => {
+                crate::runtime::methods::bytes::binary_op(self, a, b, op, inplace)
             }
             (Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_), _) => {
                 crate::runtime::methods::set::set_operator(self, a, b, op, inplace)
+            }
+            _ if is_set_view(a) || is_set_view(b) => {
+                let (Some(x), Some(y)) = (self.view_as_set(a)?, self.view_as_set(b)?) else { return Ok(None) };
+                let x = match x {
+                    Value::FrozenSet(s) => Value::Set(s),
+                    other => other,
+                };
+                crate::runtime::methods::set::set_operator(self, &x, &y, op, false)
             }
             (Value::Dict(x), Value::Dict(y), BinOp::BitOr) => {
                 let target = if inplace { x.clone() } else { Rc::new(self.dict_copy(x)) };
@@ -547,6 +556,9 @@ impl Vm {
                 return Ok(r);
             }
         }
+        if let Some((a2, b2)) = unwrap_builtin_bases(a, b) {
+            return self.compare(&a2, &b2, op);
+        }
         match op {
             CmpOp::Eq => Ok(Value::Bool(a.is(b))),
             CmpOp::NotEq => {
@@ -588,11 +600,18 @@ impl Vm {
         let ord = match (a, b) {
             _ if is_number(a) && is_number(b) => numeric_cmp(a, b),
             (Value::Str(x), Value::Str(y)) => Some(x.as_str().cmp(y.as_str())),
-            (Value::Bytes(x), Value::Bytes(y)) => Some(x.data.borrow().as_slice().cmp(y.data.borrow().as_slice())),
+            (Value::Bytes(_) | Value::ByteArray(_), Value::Bytes(_) | Value::ByteArray(_)) => crate::runtime::methods::bytes::compare(a, b),
             (Value::List(x), Value::List(y)) => return self.seq_compare(&x.snapshot(), &y.snapshot(), op).map(Some),
             (Value::Tuple(x), Value::Tuple(y)) => return self.seq_compare(&x.items.clone(), &y.items.clone(), op).map(Some),
             (Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => {
                 return crate::runtime::methods::set::set_compare(self, a, b, op)
+            }
+            _ if is_set_view(a) || is_set_view(b) => {
+                return match (self.view_as_set(a)?, self.view_as_set(b)?) {
+                    (Some(x), Some(y)) => crate::runtime::methods::set::set_compare(self, &x, &y, op),
+                    _ if matches!(op, CmpOp::Eq | CmpOp::NotEq) => Ok(Some(op == CmpOp::NotEq)),
+                    _ => Ok(None),
+                };
             }
             (Value::Dict(x), Value::Dict(y)) if matches!(op, CmpOp::Eq | CmpOp::NotEq) => {
                 let eq = self.dict_eq(x, y)?;
@@ -678,15 +697,7 @@ impl Vm {
                     self.seq_contains(&items, item)?
                 }
             }),
-            Value::Bytes(b) | Value::ByteArray(b) => match item {
-                Value::Int(i) => Ok(b.data.borrow().contains(&(*i as u8))),
-                Value::Bytes(sub) => {
-                    let hay = b.data.borrow();
-                    let needle = sub.data.borrow();
-                    Ok(needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle.as_slice()))
-                }
-                _ => Err(self.type_error("a bytes-like object is required")),
-            },
+            Value::Bytes(_) | Value::ByteArray(_) => crate::runtime::methods::bytes::contains(self, container, item),
             _ => {
                 if let Some(r) = self.call_method_opt(container, &self.interp.names.__contains__.clone(), Args::new([item.clone()]))? {
                     return self.is_true(&r);
@@ -740,6 +751,44 @@ impl Vm {
                 _ => Err(self.type_error(format!("'{}' object cannot be interpreted as an integer", self.type_name(v)))),
             },
             _ => Err(self.type_error(format!("'{}' object cannot be interpreted as an integer", self.type_name(v)))),
+        }
+    }
+}
+
+/// For instances of subclasses of builtin types (`class Age(int)`): the builtin values they
+/// extend, when at least one operand is such an instance.
+fn unwrap_builtin_bases(a: &Value, b: &Value) -> Option<(Value, Value)> {
+    let base = |v: &Value| match v {
+        Value::Instance(i) => i.base_value.borrow().clone(),
+        _ => None,
+    };
+    match (base(a), base(b)) {
+        (None, None) => None,
+        (x, y) => Some((x.unwrap_or_else(|| a.clone()), y.unwrap_or_else(|| b.clone()))),
+    }
+}
+
+/// A `dict.keys()` or `dict.items()` view: these behave as sets.
+fn is_set_view(v: &Value) -> bool {
+    use crate::runtime::objects::{NativeData, ViewKind};
+    matches!(v, Value::Native(n) if matches!(n.data, NativeData::DictView(_, ViewKind::Keys | ViewKind::Items)))
+}
+
+impl Vm {
+    /// A set-like operand as a frozenset: sets as they are, key and item views collected,
+    /// anything else `None`.
+    fn view_as_set(&mut self, v: &Value) -> PyResult<Option<Value>> {
+        match v {
+            Value::Set(_) | Value::FrozenSet(_) => Ok(Some(v.clone())),
+            _ if is_set_view(v) => {
+                let items = self.collect(v)?;
+                let s = self.new_set(items)?;
+                Ok(Some(match s {
+                    Value::Set(t) => Value::FrozenSet(t),
+                    other => other,
+                }))
+            }
+            _ => Ok(None),
         }
     }
 }

@@ -22,20 +22,16 @@ impl Vm {
             Value::Str(s) => Ok(s.clone()),
             Value::Instance(inst) => {
                 let cls = inst.class.clone();
-                if let Some(f) = cls.lookup(&self.interp.names.__str__) {
-                    if matches!(f, Value::Function(_)) {
-                        let bound = self.bind_descriptor(f, v.clone(), &cls)?;
-                        let r = self.call(&bound, Args::default())?;
-                        return self.expect_str(r, "__str__");
-                    }
+                if let Some(f) = cls.lookup_override(&self.interp.names.__str__) {
+                    let bound = self.bind_descriptor(f, v.clone(), &cls)?;
+                    let r = self.call(&bound, Args::default())?;
+                    return self.expect_str(r, "__str__");
                 }
-                if inst.exc.is_some() && cls.lookup(&self.interp.names.__repr__).is_none_or(|r| !matches!(r, Value::Function(_))) {
+                if inst.exc.is_some() {
                     return Ok(Rc::new(PyStr::from(self.exception_str(inst)?)));
                 }
-                if let Some(base) = inst.base_value.borrow().clone() {
-                    if cls.lookup(&self.interp.names.__repr__).is_none_or(|r| !matches!(r, Value::Function(_))) {
-                        return self.str(&base);
-                    }
+                if let Some(Value::Str(s)) = inst.base_value.borrow().clone() {
+                    return Ok(s);
                 }
                 self.repr(v)
             }
@@ -233,8 +229,8 @@ impl Vm {
     fn repr_instance(&mut self, v: &Value) -> PyResult<String> {
         let Value::Instance(inst) = v else { unreachable!() };
         let cls = inst.class.clone();
-        if let Some(f) = cls.lookup(&self.interp.names.__repr__) {
-            if matches!(f, Value::Function(_)) {
+        if let Some(f) = cls.lookup_override(&self.interp.names.__repr__) {
+            {
                 let bound = self.bind_descriptor(f, v.clone(), &cls)?;
                 return self.guarded(v, "...", |vm| {
                     let r = vm.call(&bound, Args::default())?;

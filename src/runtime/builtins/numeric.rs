@@ -109,15 +109,9 @@ fn sum(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     }
     let it = vm.get_iter(&args.pos[0])?;
     let mut acc = start;
-    let mut fsum: Option<f64> = None;
     while let Some(v) = vm.next(&it)? {
-        // Floats are added in C double order, as CPython's fast path does.
-        if let (Value::Float(x), Value::Float(y)) = (&acc, &v) {
-            fsum = Some(fsum.unwrap_or(*x) + y);
-            acc = Value::Float(fsum.unwrap_or(0.0));
-            continue;
-        }
         acc = match (&acc, &v) {
+            (Value::Float(x), Value::Float(y)) => Value::Float(x + y),
             (Value::Int(x), Value::Int(y)) => x.checked_add(*y).map(Value::Int).unwrap_or(vm.binary_op(&acc, &v, BinOp::Add, false)?),
             _ => vm.binary_op(&acc, &v, BinOp::Add, false)?,
         };

@@ -105,6 +105,32 @@ fn stream_object(class: &Rc<PyClass>, s: Stream) -> Value {
     Value::Native(Rc::new(NativeObject::new(class.clone(), NativeData::Any(Box::new(s)))))
 }
 
+/// The fields of `sys.version_info`, a named tuple in CPython.
+const VERSION_FIELDS: [&str; 5] = ["major", "minor", "micro", "releaselevel", "serial"];
+
+fn version_info_repr(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let Some(Value::Instance(i)) = args.pos.first() else { return Err(vm.type_error("expected version_info")) };
+    let mut parts = Vec::new();
+    for f in VERSION_FIELDS {
+        let v = i.dict.get_str(&vm.intern(f)).unwrap_or(Value::None);
+        parts.push(format!("{f}={}", vm.repr(&v)?.as_str()));
+    }
+    Ok(Value::from_string(format!("sys.version_info({})", parts.join(", "))))
+}
+
+fn version_info(vm: &Vm) -> Value {
+    let class = PyClass::new("version_info", vec![vm.interp.types.tuple.clone()], BaseKind::Tuple, false).expect("class");
+    *class.module.borrow_mut() = Value::str("sys");
+    Types::add_methods(&class, "version_info", &[("__repr__", version_info_repr)]);
+    let values = [Value::Int(3), Value::Int(11), Value::Int(7), Value::str("final"), Value::Int(0)];
+    let inst = crate::runtime::objects::PyInstance::new(class);
+    for (f, v) in VERSION_FIELDS.iter().zip(values.iter()) {
+        inst.dict.set_str(&vm.intern(f), v.clone());
+    }
+    *inst.base_value.borrow_mut() = Some(Value::tuple(values.to_vec()));
+    Value::Instance(Rc::new(inst))
+}
+
 pub fn make(vm: &mut Vm) -> Value {
     let m = super::new_module(vm, "sys", FUNCTIONS);
     let argv = vm.interp.argv.borrow().iter().map(|a| Value::str(a)).collect();
@@ -121,8 +147,7 @@ pub fn make(vm: &mut Vm) -> Value {
     super::set(&m, "maxsize", Value::Int(i64::MAX));
     super::set(&m, "version", Value::str("3.11.7 (tpy)"));
     super::set(&m, "executable", Value::from_string(std::env::current_exe().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default()));
-    let vi = vec![Value::Int(3), Value::Int(11), Value::Int(7), Value::str("final"), Value::Int(0)];
-    super::set(&m, "version_info", Value::tuple(vi));
+    super::set(&m, "version_info", version_info(vm));
     let path = vm.interp.search_path.borrow().iter().map(|p| Value::from_string(p.to_string_lossy().into_owned())).collect();
     super::set(&m, "path", Value::list(path));
     let modules = std::rc::Rc::new(crate::runtime::objects::PyDict::new());

@@ -60,6 +60,24 @@ impl PyClass {
         None
     }
 
+    /// Like `lookup`, but ignoring what every class inherits from `object`: finds overrides.
+    pub fn lookup_override(&self, name: &PyStr) -> Option<Value> {
+        let hash = name.hash();
+        if self.mro.borrow().is_empty() {
+            return None;
+        }
+        if let Some(v) = self.dict.borrow().get_str(hash, name.as_str()) {
+            return Some(v.clone());
+        }
+        let mro = self.mro.borrow();
+        for c in mro.iter().take(mro.len().saturating_sub(1)) {
+            if let Some(v) = c.dict.borrow().get_str(hash, name.as_str()) {
+                return Some(v.clone());
+            }
+        }
+        None
+    }
+
     pub fn lookup_str(&self, name: &str) -> Option<Value> {
         self.lookup(&PyStr::new(name))
     }

@@ -53,11 +53,19 @@ pub fn native_eq(a: &Value, b: &Value) -> Option<bool> {
             true
         }
         (Bytes(x), Bytes(y)) => *x.data.borrow() == *y.data.borrow(),
-        (Instance(_), _) | (_, Instance(_)) => return Option::None,
-        (FrozenSet(_), FrozenSet(_)) => return Option::None,
         (None, _) | (_, None) => false,
-        _ => false,
+        _ if is_simple(a) && is_simple(b) => false,
+        // Containers and instances compare by contents or `__eq__`: the VM decides.
+        _ => return Option::None,
     })
+}
+
+/// Values whose equality with a value of another kind is always false.
+fn is_simple(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::Str(_) | Value::Int(_) | Value::Bool(_) | Value::Float(_) | Value::BigInt(_) | Value::Bytes(_) | Value::Tuple(_) | Value::None
+    )
 }
 
 impl DictMap {
