@@ -246,14 +246,21 @@ impl Vm {
         if let Some(base) = inst.base_value.borrow().clone() {
             return self.repr_string(&base);
         }
-        let module = cls.module.borrow().clone();
-        let module = module.as_str().unwrap_or("__main__").to_string();
-        Ok(format!("<{}.{} object at {:#x}>", module, cls.qualname.borrow().as_str(), addr(v)))
+        Ok(default_repr(&cls, v))
     }
 
     /// `format(v, spec)`.
     pub fn format(&mut self, v: &Value, spec: &str) -> PyResult<Rc<PyStr>> {
         crate::runtime::methods::format::format_value(self, v, spec)
+    }
+}
+
+/// `object.__repr__`: `<module.Qualname object at 0x...>` (no module for builtins).
+pub fn default_repr(cls: &crate::runtime::objects::PyClass, v: &Value) -> String {
+    let module = cls.module.borrow().clone();
+    match module.as_str() {
+        Some("builtins") => format!("<{} object at {:#x}>", cls.qualname.borrow().as_str(), addr(v)),
+        m => format!("<{}.{} object at {:#x}>", m.unwrap_or("__main__"), cls.qualname.borrow().as_str(), addr(v)),
     }
 }
 

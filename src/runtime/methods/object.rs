@@ -21,13 +21,7 @@ pub fn object_init(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
 fn object_repr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let v = args.pos.first().cloned().unwrap_or(Value::None);
     let cls = vm.type_of(&v);
-    let module = cls.module.borrow().as_str().unwrap_or("builtins").to_string();
-    Ok(Value::from_string(format!(
-        "<{}.{} object at {:#x}>",
-        module,
-        cls.qualname.borrow().as_str(),
-        crate::vm::repr::addr(&v)
-    )))
+    Ok(Value::from_string(crate::vm::repr::default_repr(&cls, &v)))
 }
 
 fn object_str(vm: &mut Vm, args: Args) -> PyResult<Value> {

@@ -113,11 +113,12 @@ pub fn set_compare(vm: &mut Vm, a: &Value, b: &Value, op: CmpOp) -> PyResult<Opt
 
 fn new_impl(vm: &mut Vm, args: Args, frozen: bool) -> PyResult<Value> {
     let cls = args.pos[0].clone();
+    // A set is filled by `__init__`; only a frozenset takes its items here.
     let items = match args.pos.get(1) {
-        Some(it) => vm.collect(&it.clone())?,
-        None => Vec::new(),
+        Some(it) if frozen => vm.collect(&it.clone())?,
+        _ => Vec::new(),
     };
-    let v = build(vm, frozen, if frozen { items } else { Vec::new() })?;
+    let v = build(vm, frozen, items)?;
     let base = if frozen { vm.interp.types.frozenset.clone() } else { vm.interp.types.set.clone() };
     Ok(super::int::wrap_for_subclass(vm, &cls, &base, v))
 }
