@@ -2,8 +2,9 @@
 //! Names follow CPython 3.11's opcodes where the meaning matches.
 //!
 //! Notes:
-//! - Jumps name absolute instruction indices (`target`). `JumpBackward` is the only backward
-//!   jump and a VM check point (where the GIL may be handed over).
+//! - Jumps name absolute instruction indices (`target`). Every loop closes with
+//!   `JumpBackward`, a VM check point (where the GIL may be handed over); conditional jumps
+//!   only go forward.
 //! - Exceptions use a table (`CodeObject::exception_table`), not a block stack: when an
 //!   instruction in `start..end` raises, the stack is cut to `depth`, the exception pushed, and
 //!   control goes to `target`.
@@ -152,6 +153,8 @@ pub enum Instr {
     /// pops a; suspends the generator, giving a to the caller; the value sent in is pushed
     /// on resumption.
     YieldValue,
+    /// pops a; pushes it wrapped as a value yielded by an async generator (vs. an await).
+    AsyncGenWrap,
     /// pops v; sends v into the iterator below it. If it yields, this generator yields the
     /// same value and will run this instruction again; when it returns r, pops the iterator
     /// and pushes r.

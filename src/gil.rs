@@ -44,13 +44,17 @@ impl Gil {
 
     /// Blocks until the GIL is free, then takes it.
     pub fn acquire(self: &Arc<Gil>) -> GilGuard {
+        self.lock();
+        GilGuard { gil: self.clone(), _not_send: std::marker::PhantomData }
+    }
+
+    fn lock(&self) {
         let mut locked = self.locked.lock();
         while *locked {
             self.eval_breaker.fetch_or(GIL_DROP_REQUEST, Ordering::Relaxed);
             self.released.wait(&mut locked);
         }
         *locked = true;
-        GilGuard { gil: self.clone(), _not_send: std::marker::PhantomData }
     }
 
     fn release(&self) {
@@ -77,8 +81,7 @@ impl GilGuard {
     pub fn allow_threads<R, F: FnOnce() -> R + Send>(&mut self, f: F) -> R {
         self.gil.release();
         let result = f();
-        let relocked = self.gil.acquire();
-        std::mem::forget(relocked);
+        self.gil.lock();
         result
     }
 

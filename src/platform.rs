@@ -22,8 +22,8 @@ pub struct Unguarded<T> {
 // SAFETY: an `Unguarded<T>` only lets its content be touched through `open`, which requires
 // a `GilGuard` of the same GIL, i.e. proof that the opening thread holds the one lock under which
 // every other access to these objects happens. Until then the content is never read, cloned or
-// dropped: `Drop` leaks it rather than decrement refcounts without the GIL (a leak is safe, a
-// race on an `Rc` count is not).
+// dropped: the `ManuallyDrop` field leaks it if the box is dropped unopened, rather than
+// decrement refcounts without the GIL (a leak is safe, a race on an `Rc` count is not).
 unsafe impl<T> Send for Unguarded<T> {}
 
 impl<T> Unguarded<T> {
@@ -36,13 +36,9 @@ impl<T> Unguarded<T> {
     ///
     /// Panics if the guard belongs to another interpreter's GIL: that would be a bug in tpy
     /// (values never cross between interpreters), caught before it could cause a data race.
-    pub fn open(mut self, guard: &crate::gil::GilGuard) -> T {
+    pub fn open(self, guard: &crate::gil::GilGuard) -> T {
         assert_eq!(self.gil_id, guard.gil_id(), "heap value opened under a foreign GIL");
-        // SAFETY: `self.value` is taken exactly once here and `self` is forgotten right after,
-        // so the ManuallyDrop is never read again.
-        let value = unsafe { ManuallyDrop::take(&mut self.value) };
-        std::mem::forget(self);
-        value
+        ManuallyDrop::into_inner(self.value)
     }
 }
 

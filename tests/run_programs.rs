@@ -62,7 +62,7 @@ fn tpy_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(entries) => entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().map_or(false, |x| x == "tpy"))
+            .filter(|p| p.extension().is_some_and(|x| x == "tpy"))
             .filter(|p| !file_name(p).starts_with('_'))
             .collect(),
         Err(_) => Vec::new(),
@@ -153,13 +153,16 @@ fn jobs() -> usize {
     thread::available_parallelism().map(|n| n.get().min(8)).unwrap_or(4)
 }
 
+/// Per case index: `None` for a pass, or the failure report.
+type Results = Arc<Mutex<Vec<(usize, Option<String>)>>>;
+
 fn run_suite(suite: &str, cases: Vec<Case>) {
     let filter = std::env::var("TPY_FILTER").unwrap_or_default();
     let cases: Vec<Case> = cases.into_iter().filter(|c| c.rel.contains(&filter)).collect();
     let total = cases.len();
     let cases = Arc::new(cases);
     let next = Arc::new(AtomicUsize::new(0));
-    let results: Arc<Mutex<Vec<(usize, Option<String>)>>> = Arc::new(Mutex::new(Vec::new()));
+    let results: Results = Arc::new(Mutex::new(Vec::new()));
     let workers: Vec<_> = (0..jobs().min(total.max(1)))
         .map(|_| {
             let (cases, next, results) = (cases.clone(), next.clone(), results.clone());

@@ -300,7 +300,7 @@ pub fn stack_effect(ins: &Instr) -> (i32, i32) {
     let n = |x: u32| x as i32;
     let e = match *ins {
         Nop | Swap { .. } | UnaryNegative | UnaryPositive | UnaryNot | UnaryInvert | GetIter | ListToTuple
-        | GetYieldFromIter | GetAwaitable | SetupAnnotations | Jump { .. } | JumpBackward { .. } => 0,
+        | GetYieldFromIter | GetAwaitable | SetupAnnotations | AsyncGenWrap | Jump { .. } | JumpBackward { .. } => 0,
         PopTop | StoreFast { .. } | StoreDeref { .. } | StoreGlobal { .. } | StoreName { .. } => -1,
         Copy { .. } | LoadConst { .. } | LoadFast { .. } | LoadDeref { .. } | LoadClosure { .. } => 1,
         LoadClassDeref { .. } | LoadGlobal { .. } | LoadName { .. } | LoadBuildClass | LoadAssertionError => 1,

@@ -91,9 +91,15 @@ impl Compiler {
                     Some(v) => self.expr(v)?,
                     None => self.load_const(Value::None),
                 }
+                if self.code().flags & flags::ASYNC_GENERATOR != 0 {
+                    self.emit(Instr::AsyncGenWrap);
+                }
                 self.emit(Instr::YieldValue);
             }
             ExprKind::YieldFrom(v) => {
+                if self.code().flags & (flags::ASYNC_GENERATOR | flags::COROUTINE) != 0 {
+                    return Err(self.error("'yield from' inside async function", e.pos));
+                }
                 self.expr(v)?;
                 self.emit(Instr::GetYieldFromIter);
                 self.load_const(Value::None);
@@ -239,7 +245,7 @@ impl Compiler {
     fn sequence_display(&mut self, items: &[Expr], kind: CompKind, tuple: bool) -> R {
         let starred = items.iter().any(|e| matches!(e.kind, ExprKind::Starred(_)));
         if !starred {
-            if tuple && !items.is_empty() && items.iter().all(|e| is_simple_const(e)) {
+            if tuple && !items.is_empty() && items.iter().all(is_simple_const) {
                 let values = items.iter().map(|e| match &e.kind {
                     ExprKind::Constant(c) => constant_value(c),
                     _ => unreachable!(),
@@ -374,11 +380,13 @@ impl Compiler {
         }
         let top = self.new_label();
         let exit = self.new_label();
+        // Filters skip forward to the loop's backward jump, which is a check point.
+        let next = self.new_label();
         self.bind(top);
         self.emit(Instr::ForIter { target: exit.index() });
         self.store_target(&g.target)?;
         for cond in &g.ifs {
-            self.jump_if(cond, false, top)?;
+            self.jump_if(cond, false, next)?;
         }
         if i + 1 < gens.len() {
             self.comp_generator(kind, gens, i + 1, elt, value)?;
@@ -400,11 +408,15 @@ impl Compiler {
                 }
                 CompKind::Gen => {
                     self.expr(elt)?;
+                    if self.code().flags & flags::ASYNC_GENERATOR != 0 {
+                        self.emit(Instr::AsyncGenWrap);
+                    }
                     self.emit(Instr::YieldValue);
                     self.emit(Instr::PopTop);
                 }
             }
         }
+        self.bind(next);
         self.code().jump(top);
         self.bind(exit);
         Ok(())

@@ -43,6 +43,7 @@ pub struct Types {
     pub dict_values: Rc<PyClass>,
     pub dict_items: Rc<PyClass>,
     pub traceback: Rc<PyClass>,
+    pub async_gen_step: Rc<PyClass>,
     pub exceptions: Vec<Rc<PyClass>>,
     /// The classes of builtin iterators, by kind (`list_iterator`, `enumerate`, `zip`...).
     pub iterators: Vec<Rc<PyClass>>,
@@ -184,6 +185,7 @@ impl Types {
             dict_values: class("dict_values", &[o], BaseKind::Final),
             dict_items: class("dict_items", &[o], BaseKind::Final),
             traceback: class("traceback", &[o], BaseKind::Final),
+            async_gen_step: class("async_generator_asend", &[o], BaseKind::Final),
             exceptions,
             iterators: IterKind::ALL.iter().map(|k| class(k.class_name(), &[o], BaseKind::Final)).collect(),
             object,

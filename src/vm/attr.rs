@@ -22,6 +22,7 @@ impl Vm {
         };
         let e = self.attribute_error(msg);
         e.value.dict.set_str(&self.intern("name"), Value::Str(Rc::new(PyStr::new(name.as_str()))));
+        e.value.dict.set_str(&self.intern("obj"), obj.clone());
         e
     }
 

@@ -69,7 +69,7 @@ impl Vm {
         };
         let name = func.name.borrow().clone();
         let qualname = func.qualname.borrow().clone();
-        Value::Generator(Rc::new(PyGenerator::new(*frame, kind, name, qualname)))
+        Value::Generator(Rc::new(PyGenerator::new(frame, kind, name, qualname)))
     }
 
     /// `f(*args, **kwargs)`.
@@ -177,12 +177,12 @@ impl Vm {
             return Err(self.missing_args(qualname, "positional", &missing));
         }
         let kwdefaults = func.kwdefaults.borrow();
-        for i in argcount..argcount + code.kwonlyargcount as usize {
-            if locals[i].is_none() {
-                let name = code.varnames[i].as_str();
-                match kwdefaults.iter().find(|(k, _)| k.as_str() == name) {
-                    Some((_, v)) => locals[i] = Some(v.clone()),
-                    None => missing.push(name.to_string()),
+        let kwonly = argcount..argcount + code.kwonlyargcount as usize;
+        for (slot, name) in locals[kwonly.clone()].iter_mut().zip(&code.varnames[kwonly]) {
+            if slot.is_none() {
+                match kwdefaults.iter().find(|(k, _)| k.as_str() == name.as_str()) {
+                    Some((_, v)) => *slot = Some(v.clone()),
+                    None => missing.push(name.as_str().to_string()),
                 }
             }
         }

@@ -210,7 +210,10 @@ impl Vm {
                     let key = &f.code.names[name as usize];
                     let v = match f.globals.get_str(key) {
                         Some(v) => v,
-                        None => self.load_builtin(key)?,
+                        None => match self.interp.builtins.get_str(key) {
+                            Some(v) => v,
+                            None => return Err(self.name_error_in(f, key.as_str())),
+                        },
                     };
                     f.stack.push(v);
                 }
@@ -227,7 +230,10 @@ impl Vm {
                 }
                 Instr::LoadName { name } => {
                     let key = f.code.names[name as usize].clone();
-                    let v = self.load_name(f, &key)?;
+                    let v = match self.load_name(f, &key) {
+                        Ok(v) => v,
+                        Err(_) => return Err(self.name_error_in(f, key.as_str())),
+                    };
                     f.stack.push(v);
                 }
                 Instr::StoreName { name } => {
@@ -566,6 +572,12 @@ impl Vm {
                     } else {
                         return Ok(Flow::Return(v));
                     }
+                }
+                Instr::AsyncGenWrap => {
+                    let v = pop(f);
+                    let data = crate::runtime::objects::NativeData::Any(Box::new(crate::runtime::methods::async_gen::Wrapped(v)));
+                    let obj = crate::runtime::objects::NativeObject::new(self.interp.types.object.clone(), data);
+                    f.stack.push(Value::Native(Rc::new(obj)));
                 }
                 Instr::YieldValue => {
                     let v = pop(f);

@@ -129,15 +129,24 @@ impl Vm {
     pub fn send_to(&mut self, sub: &Value, sent: Value) -> PyResult<GenStep> {
         match sub {
             Value::Generator(g) => self.resume_generator(g, sent, None),
-            _ if sent.is_none() => match self.next(sub)? {
-                Some(v) => Ok(GenStep::Yielded(v)),
-                None => Ok(GenStep::Returned(Value::None)),
-            },
-            _ => match self.call_method(sub, "send", Args::new([sent])) {
-                Ok(v) => Ok(GenStep::Yielded(v)),
-                Err(e) if self.exc_matches(&e, ExcKind::StopIteration) => Ok(GenStep::Returned(stop_value(self, &e))),
-                Err(e) => Err(e),
-            },
+            Value::Native(n) if sent.is_none() && matches!(n.data, crate::runtime::objects::NativeData::Iter(_)) => {
+                match self.next(sub)? {
+                    Some(v) => Ok(GenStep::Yielded(v)),
+                    None => Ok(GenStep::Returned(Value::None)),
+                }
+            }
+            _ => {
+                let r = if sent.is_none() {
+                    self.call_method(sub, "__next__", Args::default())
+                } else {
+                    self.call_method(sub, "send", Args::new([sent]))
+                };
+                match r {
+                    Ok(v) => Ok(GenStep::Yielded(v)),
+                    Err(e) if self.exc_matches(&e, ExcKind::StopIteration) => Ok(GenStep::Returned(stop_value(self, &e))),
+                    Err(e) => Err(e),
+                }
+            }
         }
     }
 

@@ -13,6 +13,7 @@ pub mod import;
 pub mod iter;
 pub mod ops;
 pub mod repr;
+pub mod suggest;
 pub mod traceback;
 
 use crate::gil::{Gil, GilGuard};

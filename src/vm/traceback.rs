@@ -88,10 +88,26 @@ impl Vm {
             Ok(s) => s.as_str().to_string(),
             Err(_) => "<exception str() failed>".to_string(),
         };
+        let hint = self.suggestion_for(inst).map(|s| format!(". Did you mean: '{s}'?")).unwrap_or_default();
         if msg.is_empty() {
             name
         } else {
-            format!("{name}: {msg}")
+            format!("{name}: {msg}{hint}")
+        }
+    }
+
+    /// CPython 3.11 adds "Did you mean" to NameError and AttributeError tracebacks.
+    fn suggestion_for(&self, inst: &Rc<PyInstance>) -> Option<String> {
+        let get = |k: &str| inst.dict.get_str(&self.intern(k));
+        if let Some(Value::Str(s)) = get("__suggestion__") {
+            return Some(s.as_str().to_string());
+        }
+        if !inst.class.is_subclass(&self.exc_class(super::ExcKind::AttributeError)) {
+            return None;
+        }
+        match (get("obj"), get("name")) {
+            (Some(obj), Some(Value::Str(name))) => self.attribute_suggestion(&obj, name.as_str()),
+            _ => None,
         }
     }
 

@@ -85,7 +85,7 @@ fn divmod(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn pow(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let m = args.take_kw("mod").or_else(|| args.pos.get(2).cloned()).filter(|v| !v.is_none());
     if args.pos.len() < 2 {
-        return Err(vm.type_error(format!("pow() missing required argument 'exp' (pos 2)")));
+        return Err(vm.type_error("pow() missing required argument 'exp' (pos 2)"));
     }
     let (a, b) = (args.pos[0].clone(), args.pos[1].clone());
     match m {

@@ -4,7 +4,7 @@
 use crate::vm::PyResult;
 
 /// Sorts `v` stably by `lt`, stopping at the first error.
-pub fn merge_sort<T: Clone>(v: &mut Vec<T>, lt: &mut dyn FnMut(&T, &T) -> PyResult<bool>) -> PyResult<()> {
+pub fn merge_sort<T: Clone>(v: &mut [T], lt: &mut dyn FnMut(&T, &T) -> PyResult<bool>) -> PyResult<()> {
     if v.len() < 2 {
         return Ok(());
     }

@@ -1,6 +1,9 @@
 //! Python-visible methods of the builtin types, one file per type, each ending with its table
 //! of (name, fn). `install` puts them in the class dicts at interpreter start.
 
+pub mod bytes;
+pub mod bytes_methods;
+pub mod async_gen;
 pub mod descriptor;
 pub mod dict;
 pub mod float;
@@ -12,7 +15,11 @@ pub mod object;
 pub mod set;
 pub mod special;
 pub mod str;
+pub mod str_case;
 pub mod str_format;
+pub mod str_format_method;
+pub mod str_search;
+pub mod str_unicode;
 pub mod subscript;
 pub mod tuple;
 
@@ -36,7 +43,9 @@ pub fn install(t: &Types) {
     }
     Types::add_methods(&t.generator, "generator", generator::GENERATOR_METHODS);
     Types::add_methods(&t.coroutine, "coroutine", generator::COROUTINE_METHODS);
-    Types::add_methods(&t.str, "str", str::METHODS);
+    Types::add_methods(&t.async_generator, "async_generator", async_gen::METHODS);
+    Types::add_methods(&t.async_gen_step, "async_generator_asend", async_gen::STEP_METHODS);
+    str::install(t);
     Types::add_methods(&t.list, "list", list::METHODS);
     Types::add_methods(&t.dict, "dict", dict::METHODS);
     Types::add_class_methods(&t.dict, "dict", dict::CLASS_METHODS, &t.classmethod);

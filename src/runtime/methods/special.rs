@@ -24,7 +24,10 @@ pub fn special_attr(vm: &mut Vm, obj: &Value, name: &PyStr) -> PyResult<Option<V
                     "__cause__" => Some(st.cause.clone().unwrap_or(Value::None)),
                     "__context__" => Some(st.context.clone().unwrap_or(Value::None)),
                     "__suppress_context__" => Some(Value::Bool(st.suppress_context)),
-                    "__traceback__" => Some(Value::None),
+                    "__traceback__" => {
+                        drop(st);
+                        return Ok(Some(vm.traceback_of(obj)));
+                    }
                     "value" if inst.class.is_subclass(&vm.exc_class(ExcKind::StopIteration)) => Some(first.unwrap_or(Value::None)),
                     "code" if inst.class.is_subclass(&vm.exc_class(ExcKind::SystemExit)) => Some(first.unwrap_or(Value::None)),
                     "errno" | "strerror" | "filename" if inst.class.is_subclass(&vm.exc_class(ExcKind::OSError)) => {

@@ -36,7 +36,7 @@ fn index_of(vm: &mut Vm, index: &Value, what: &str) -> PyResult<i64> {
     match index {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
-        Value::BigInt(_) => Err(vm.new_error(ExcKind::IndexError, format!("cannot fit 'int' into an index-sized integer"))),
+        Value::BigInt(_) => Err(vm.new_error(ExcKind::IndexError, "cannot fit 'int' into an index-sized integer")),
         Value::Instance(_) => vm.to_index(index).map_err(|_| vm.type_error(format!("{what} indices must be integers or slices, not {}", vm.type_name(index)))),
         _ => Err(vm.type_error(format!("{what} indices must be integers or slices, not {}", vm.type_name(index)))),
     }
@@ -219,24 +219,7 @@ pub fn set_item(vm: &mut Vm, container: &Value, index: Value, value: Value) -> P
             }
         }
         Value::Dict(d) => vm.dict_set(d, index, value),
-        Value::ByteArray(b) => {
-            let i = index_of(vm, &index, "bytearray")?;
-            let byte = match value {
-                Value::Int(x) if (0..256).contains(&x) => x as u8,
-                _ => return Err(vm.value_error("byte must be in range(0, 256)")),
-            };
-            let mut data = b.data.borrow_mut();
-            match norm(i, data.len()) {
-                Some(i) => {
-                    data[i] = byte;
-                    Ok(())
-                }
-                None => {
-                    drop(data);
-                    Err(vm.index_error("bytearray index out of range"))
-                }
-            }
-        }
+        Value::ByteArray(b) => super::bytes::bytearray_set_item(vm, b, index, value),
         Value::Instance(inst) => {
             let cls = inst.class.clone();
             if let Some(f) = cls.lookup(&vm.interp.names.__setitem__) {
@@ -280,6 +263,7 @@ pub fn del_item(vm: &mut Vm, container: &Value, index: &Value) -> PyResult<()> {
                 }
             }
         }
+        Value::ByteArray(b) => super::bytes::bytearray_del_item(vm, b, index),
         Value::Dict(d) => match vm.dict_remove(d, index)? {
             Some(_) => Ok(()),
             None => Err(vm.key_error(index.clone())),

@@ -25,7 +25,7 @@ fn arg_int(vm: &mut Vm, v: &Value, fname: &str) -> PyResult<BigInt> {
     match as_bigint(v) {
         Some(b) => Ok(b),
         None => match v {
-            Value::Float(_) => Err(vm.type_error(format!("'float' object cannot be interpreted as an integer"))),
+            Value::Float(_) => Err(vm.type_error("'float' object cannot be interpreted as an integer")),
             other => {
                 let _ = fname;
                 vm.to_index(other).map(BigInt::from)

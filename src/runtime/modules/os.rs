@@ -44,8 +44,7 @@ pub fn os_error(vm: &Vm, e: &std::io::Error, path: Option<&str>) -> crate::vm::P
     if let Some(p) = path {
         args.push(Value::str(p));
     }
-    let exc = vm.new_exception(vm.exc_class(kind), args);
-    exc
+    vm.new_exception(vm.exc_class(kind), args)
 }
 
 fn strerror(errno: i32, e: &std::io::Error) -> String {

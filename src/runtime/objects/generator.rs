@@ -25,9 +25,9 @@ pub struct PyGenerator {
 }
 
 impl PyGenerator {
-    pub fn new(frame: Frame, kind: GenKind, name: Rc<PyStr>, qualname: Rc<PyStr>) -> PyGenerator {
+    pub fn new(frame: Box<Frame>, kind: GenKind, name: Rc<PyStr>, qualname: Rc<PyStr>) -> PyGenerator {
         PyGenerator {
-            frame: RefCell::new(Some(Box::new(frame))),
+            frame: RefCell::new(Some(frame)),
             running: Cell::new(false),
             started: Cell::new(false),
             kind,
