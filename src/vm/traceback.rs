@@ -7,6 +7,17 @@ use crate::runtime::objects::PyInstance;
 use crate::runtime::value::Value;
 use std::rc::Rc;
 
+/// How many identical frames are shown before "[Previous line repeated N more times]".
+const RECURSIVE_CUTOFF: usize = 3;
+
+fn repeated_note(count: usize) -> String {
+    if count <= RECURSIVE_CUTOFF {
+        return String::new();
+    }
+    let n = count - RECURSIVE_CUTOFF;
+    format!("  [Previous line repeated {n} more time{}]\n", if n > 1 { "s" } else { "" })
+}
+
 impl Vm {
     pub fn format_exception(&mut self, exc: &PyException) -> String {
         let mut seen = Vec::new();
@@ -42,12 +53,26 @@ impl Vm {
         let entries = inst.exc.as_ref().map(|s| s.borrow().traceback.clone()).unwrap_or_default();
         if !entries.is_empty() {
             out.push_str("Traceback (most recent call last):\n");
+            // Runs of one identical frame collapse after three, as CPython's `tb_print_internal`.
+            let mut last: Option<(&str, u32, &str)> = None;
+            let mut count = 0;
             for e in entries.iter().rev() {
+                let key = (&*e.filename, e.line, &*e.name);
+                if last != Some(key) {
+                    out.push_str(&repeated_note(count));
+                    last = Some(key);
+                    count = 0;
+                }
+                count += 1;
+                if count > RECURSIVE_CUTOFF {
+                    continue;
+                }
                 out.push_str(&format!("  File \"{}\", line {}, in {}\n", e.filename, e.line, e.name));
                 if let Some(line) = self.source_line(&e.filename, e.line) {
                     out.push_str(&format!("    {line}\n"));
                 }
             }
+            out.push_str(&repeated_note(count));
         }
         if inst.class.is_subclass(&self.exc_class(super::ExcKind::SyntaxError)) {
             out.push_str(&self.syntax_error_detail(inst));

@@ -46,19 +46,30 @@ fn text(s: &[char]) -> String {
 impl Ctx<'_> {
     /// Resolves a field name (`0`, `name`, `0.attr[key]`, or empty for auto-numbering).
     fn get_field(&mut self, vm: &mut Vm, name: &[char]) -> PyResult<Value> {
-        let first_end = name.iter().position(|c| *c == '.' || *c == '[').unwrap_or(name.len());
+        let first_end = name
+            .iter()
+            .position(|c| *c == '.' || *c == '[')
+            .unwrap_or(name.len());
         let first = &name[..first_end];
         let mut idx = get_integer(vm, first)?;
         let empty = first.is_empty();
         if empty || idx.is_some() {
             if self.state == AutoState::Init {
-                self.state = if empty { AutoState::Auto } else { AutoState::Manual };
+                self.state = if empty {
+                    AutoState::Auto
+                } else {
+                    AutoState::Manual
+                };
             }
             if self.state == AutoState::Manual && empty {
-                return Err(vm.value_error("cannot switch from manual field specification to automatic field numbering"));
+                return Err(vm.value_error(
+                    "cannot switch from manual field specification to automatic field numbering",
+                ));
             }
             if self.state == AutoState::Auto && !empty {
-                return Err(vm.value_error("cannot switch from automatic field numbering to manual field specification"));
+                return Err(vm.value_error(
+                    "cannot switch from automatic field numbering to manual field specification",
+                ));
             }
             if empty {
                 idx = Some(self.next_auto);
@@ -94,7 +105,11 @@ impl Ctx<'_> {
             let is_attr = match name[i] {
                 '.' => true,
                 '[' => false,
-                _ => return Err(vm.value_error("Only '.' or '[' may follow ']' in format field specifier")),
+                _ => {
+                    return Err(
+                        vm.value_error("Only '.' or '[' may follow ']' in format field specifier")
+                    )
+                }
             };
             i += 1;
             let start = i;
@@ -180,7 +195,11 @@ impl Ctx<'_> {
                     _ => continue,
                 }
             }
-            let name_end = if matches!(last, '}' | ':' | '!') { i - 1 } else { i };
+            let name_end = if matches!(last, '}' | ':' | '!') {
+                i - 1
+            } else {
+                i
+            };
             let name = &s[name_start..name_end];
             let mut conversion: Option<char> = None;
             let mut spec: &[char] = &[];
@@ -189,7 +208,9 @@ impl Ctx<'_> {
                 let mut done = false;
                 if last == '!' {
                     if i >= n {
-                        return Err(vm.value_error("end of string while looking for conversion specifier"));
+                        return Err(
+                            vm.value_error("end of string while looking for conversion specifier")
+                        );
                     }
                     conversion = Some(s[i]);
                     i += 1;
@@ -237,7 +258,11 @@ impl Ctx<'_> {
                 Some('s') => Value::Str(vm.str(&obj)?),
                 Some('a') => Value::from_string(vm.ascii(&obj)?),
                 Some(c) => {
-                    let shown = if (c as u32) < 128 { c.to_string() } else { format!("\\x{:x}", c as u32) };
+                    let shown = if (c as u32) < 128 {
+                        c.to_string()
+                    } else {
+                        format!("\\x{:x}", c as u32)
+                    };
                     return Err(vm.value_error(format!("Unknown conversion specifier {shown}")));
                 }
             };
@@ -267,7 +292,12 @@ pub fn format(vm: &mut Vm, args: Args) -> PyResult<Value> {
         Some(Value::Dict(d))
     };
     let chars: Vec<char> = s.as_str().chars().collect();
-    let mut ctx = Ctx { args: Some(&args.pos[1..]), kwargs, state: AutoState::Init, next_auto: 0 };
+    let mut ctx = Ctx {
+        args: Some(&args.pos[1..]),
+        kwargs,
+        state: AutoState::Init,
+        next_auto: 0,
+    };
     let mut out = String::with_capacity(s.as_str().len());
     ctx.render(vm, &chars, 2, &mut out)?;
     Ok(Value::from_string(out))
@@ -277,7 +307,12 @@ pub fn format_map(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let mapping = one_arg(vm, &args, "str.format_map")?;
     let s = this(vm, &args)?;
     let chars: Vec<char> = s.as_str().chars().collect();
-    let mut ctx = Ctx { args: None, kwargs: Some(mapping), state: AutoState::Init, next_auto: 0 };
+    let mut ctx = Ctx {
+        args: None,
+        kwargs: Some(mapping),
+        state: AutoState::Init,
+        next_auto: 0,
+    };
     let mut out = String::with_capacity(s.as_str().len());
     ctx.render(vm, &chars, 2, &mut out)?;
     Ok(Value::from_string(out))
