@@ -64,53 +64,34 @@ fn source() -> String {
 }
 
 fn configured() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
+    Criterion::default().sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2))
 }
 
 fn lexer(c: &mut Criterion) {
     let src = source();
-    assert!(tokenize(&src, "bench.py", Pos { line: 1, col: 0 }, false)
-        .error
-        .is_none());
+    assert!(tokenize(&src, "bench.py", Pos { line: 1, col: 0 }, false).error.is_none());
     let mut group = c.benchmark_group("frontend");
     group.throughput(Throughput::Bytes(src.len() as u64));
-    group.bench_function("lexer", |b| {
-        b.iter(|| tokenize(black_box(&src), "bench.py", Pos { line: 1, col: 0 }, false))
-    });
+    group.bench_function("lexer", |b| b.iter(|| tokenize(black_box(&src), "bench.py", Pos { line: 1, col: 0 }, false)));
     group.finish();
 }
 
 fn parser(c: &mut Criterion) {
     let src = source();
-    assert!(
-        parse_module(&src, "bench.py").is_ok(),
-        "generated source must parse"
-    );
+    assert!(parse_module(&src, "bench.py").is_ok(), "generated source must parse");
     let mut group = c.benchmark_group("frontend");
     group.throughput(Throughput::Bytes(src.len() as u64));
-    group.bench_function("parser", |b| {
-        b.iter(|| parse_module(black_box(&src), "bench.py"))
-    });
+    group.bench_function("parser", |b| b.iter(|| parse_module(black_box(&src), "bench.py")));
     group.finish();
 }
 
 fn compiler(c: &mut Criterion) {
     let src = source();
-    let Ok(module) = parse_module(&src, "bench.py") else {
-        panic!("generated source must parse")
-    };
-    assert!(
-        compile(&module, "bench.py", Mode::Module).is_ok(),
-        "generated source must compile"
-    );
+    let Ok(module) = parse_module(&src, "bench.py") else { panic!("generated source must parse") };
+    assert!(compile(&module, "bench.py", Mode::Module).is_ok(), "generated source must compile");
     let mut group = c.benchmark_group("frontend");
     group.throughput(Throughput::Bytes(src.len() as u64));
-    group.bench_function("compiler", |b| {
-        b.iter(|| compile(black_box(&module), "bench.py", Mode::Module))
-    });
+    group.bench_function("compiler", |b| b.iter(|| compile(black_box(&module), "bench.py", Mode::Module)));
     group.finish();
 }
 

@@ -135,20 +135,12 @@ fn sink() -> SharedWriter {
 }
 
 fn new_vm() -> Vm {
-    let interp = Interpreter::new(
-        vec!["bench.py".to_string()],
-        vec![".".into()],
-        sink(),
-        sink(),
-    );
+    let interp = Interpreter::new(vec!["bench.py".to_string()], vec![".".into()], sink(), sink());
     Vm::new(Rc::new(interp))
 }
 
 fn configured() -> Criterion {
-    Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
+    Criterion::default().sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2))
 }
 
 fn workloads(c: &mut Criterion) {
@@ -156,14 +148,8 @@ fn workloads(c: &mut Criterion) {
     for &(name, source) in WORKLOADS {
         let mut vm = new_vm();
         // A program that fails would time its traceback instead of its work.
-        assert_eq!(
-            vm.run_main(source, "bench.py"),
-            0,
-            "workload {name} must run cleanly"
-        );
-        group.bench_function(name, |b| {
-            b.iter(|| vm.run_main(black_box(source), "bench.py"))
-        });
+        assert_eq!(vm.run_main(source, "bench.py"), 0, "workload {name} must run cleanly");
+        group.bench_function(name, |b| b.iter(|| vm.run_main(black_box(source), "bench.py")));
     }
     group.finish();
 }

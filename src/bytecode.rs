@@ -24,47 +24,92 @@ pub enum Instr {
     /// pops a.
     PopTop,
     /// Swaps TOS with the item `n` deep (n >= 2): pops nothing.
-    Swap { n: u32 },
+    Swap {
+        n: u32,
+    },
     /// pushes a copy of the item `n` deep (1 = TOS).
-    Copy { n: u32 },
+    Copy {
+        n: u32,
+    },
     /// pushes consts[idx].
-    LoadConst { idx: u32 },
+    LoadConst {
+        idx: u32,
+    },
     /// pushes locals[slot]; UnboundLocalError if unset.
-    LoadFast { slot: u32 },
+    LoadFast {
+        slot: u32,
+    },
     /// pops a; locals[slot] = a.
-    StoreFast { slot: u32 },
+    StoreFast {
+        slot: u32,
+    },
     /// locals[slot] = unset; UnboundLocalError if unset.
-    DeleteFast { slot: u32 },
+    DeleteFast {
+        slot: u32,
+    },
     /// pushes the value of cells[idx] (cellvars, then freevars).
-    LoadDeref { idx: u32 },
+    LoadDeref {
+        idx: u32,
+    },
     /// pops a; cells[idx] = a.
-    StoreDeref { idx: u32 },
+    StoreDeref {
+        idx: u32,
+    },
     /// cells[idx] = unset.
-    DeleteDeref { idx: u32 },
+    DeleteDeref {
+        idx: u32,
+    },
     /// pushes the cell object cells[idx] itself (to build a closure).
-    LoadClosure { idx: u32 },
+    LoadClosure {
+        idx: u32,
+    },
     /// Class bodies: pushes names[name] from the class namespace, else cells[idx].
-    LoadClassDeref { idx: u32, name: u32 },
+    LoadClassDeref {
+        idx: u32,
+        name: u32,
+    },
     /// pushes globals[names[name]], else builtins; NameError if neither.
-    LoadGlobal { name: u32 },
+    LoadGlobal {
+        name: u32,
+    },
     /// pops a; globals[names[name]] = a.
-    StoreGlobal { name: u32 },
-    DeleteGlobal { name: u32 },
+    StoreGlobal {
+        name: u32,
+    },
+    DeleteGlobal {
+        name: u32,
+    },
     /// Class bodies: pushes namespace[names[name]], else globals, else builtins.
-    LoadName { name: u32 },
+    LoadName {
+        name: u32,
+    },
     /// pops a; namespace[names[name]] = a.
-    StoreName { name: u32 },
-    DeleteName { name: u32 },
+    StoreName {
+        name: u32,
+    },
+    DeleteName {
+        name: u32,
+    },
     /// pops obj; pushes obj.names[name].
-    LoadAttr { name: u32 },
+    LoadAttr {
+        name: u32,
+    },
     /// pops obj, value (obj on top); obj.names[name] = value.
-    StoreAttr { name: u32 },
+    StoreAttr {
+        name: u32,
+    },
     /// pops obj; del obj.names[name].
-    DeleteAttr { name: u32 },
+    DeleteAttr {
+        name: u32,
+    },
     /// pops obj; pushes (unbound method, obj) or (NULL, bound attribute).
-    LoadMethod { name: u32 },
+    LoadMethod {
+        name: u32,
+    },
     /// pops argc args and the pair LoadMethod pushed; pushes the call's result.
-    CallMethod { argc: u32 },
+    CallMethod {
+        argc: u32,
+    },
     /// pops container, index; pushes container[index].
     BinarySubscr,
     /// pops value, container, index (index on top); container[index] = value.
@@ -72,7 +117,10 @@ pub enum Instr {
     /// pops container, index; del container[index].
     DeleteSubscr,
     /// pops a, b; pushes a op b (`inplace`: a op= b, trying `__iop__` first).
-    BinaryOp { op: BinOp, inplace: bool },
+    BinaryOp {
+        op: BinOp,
+        inplace: bool,
+    },
     /// pops a; pushes -a.
     UnaryNegative,
     /// pops a; pushes +a.
@@ -82,72 +130,134 @@ pub enum Instr {
     /// pops a; pushes ~a.
     UnaryInvert,
     /// pops a, b; pushes a op b for ==, !=, <, <=, >, >=.
-    CompareOp { op: CmpOp },
+    CompareOp {
+        op: CmpOp,
+    },
     /// pops a, b; pushes a is b (or is not).
-    IsOp { invert: bool },
+    IsOp {
+        invert: bool,
+    },
     /// pops a, b; pushes a in b (or not in).
-    ContainsOp { invert: bool },
+    ContainsOp {
+        invert: bool,
+    },
     /// pops n; pushes a tuple of them.
-    BuildTuple { n: u32 },
+    BuildTuple {
+        n: u32,
+    },
     /// pops n; pushes a list of them.
-    BuildList { n: u32 },
+    BuildList {
+        n: u32,
+    },
     /// pops n; pushes a set of them.
-    BuildSet { n: u32 },
+    BuildSet {
+        n: u32,
+    },
     /// pops 2n (k1, v1, k2, v2...); pushes a dict.
-    BuildMap { n: u32 },
+    BuildMap {
+        n: u32,
+    },
     /// pops n strings; pushes their concatenation (f-strings).
-    BuildString { n: u32 },
+    BuildString {
+        n: u32,
+    },
     /// pops start, stop[, step]; pushes a slice (n is 2 or 3).
-    BuildSlice { n: u32 },
+    BuildSlice {
+        n: u32,
+    },
     /// pops a; appends it to the list `depth` deep (comprehensions).
-    ListAppend { depth: u32 },
+    ListAppend {
+        depth: u32,
+    },
     /// pops a; adds it to the set `depth` deep.
-    SetAdd { depth: u32 },
+    SetAdd {
+        depth: u32,
+    },
     /// pops key, value; stores them in the dict `depth` deep.
-    MapAdd { depth: u32 },
+    MapAdd {
+        depth: u32,
+    },
     /// pops an iterable; extends the list `depth` deep with it.
-    ListExtend { depth: u32 },
+    ListExtend {
+        depth: u32,
+    },
     /// pops an iterable; updates the set `depth` deep with it.
-    SetUpdate { depth: u32 },
+    SetUpdate {
+        depth: u32,
+    },
     /// pops a mapping; updates the dict `depth` deep (displays: later keys win).
-    DictUpdate { depth: u32 },
+    DictUpdate {
+        depth: u32,
+    },
     /// pops a mapping; merges it into the dict `depth` deep (calls: a repeated key is an error).
-    DictMerge { depth: u32 },
+    DictMerge {
+        depth: u32,
+    },
     /// pops a list; pushes a tuple of its items.
     ListToTuple,
     /// pops value [and spec]; pushes format(conversion(value), spec). conversion: 0 none, 1 str,
     /// 2 repr, 3 ascii.
-    FormatValue { conversion: u8, has_spec: bool },
+    FormatValue {
+        conversion: u8,
+        has_spec: bool,
+    },
     /// pops a sequence; pushes its n items, last first (so the first is on top).
-    UnpackSequence { n: u32 },
+    UnpackSequence {
+        n: u32,
+    },
     /// pops a sequence; pushes `after` items, a list of the middle, `before` items (reversed).
-    UnpackEx { before: u32, after: u32 },
+    UnpackEx {
+        before: u32,
+        after: u32,
+    },
     /// pops a; pushes iter(a).
     GetIter,
     /// TOS is an iterator: pushes next(it), or pops it and jumps to target when exhausted.
-    ForIter { target: u32 },
+    ForIter {
+        target: u32,
+    },
     /// Unconditional forward jump.
-    Jump { target: u32 },
+    Jump {
+        target: u32,
+    },
     /// Backward jump: a check point.
-    JumpBackward { target: u32 },
+    JumpBackward {
+        target: u32,
+    },
     /// pops a; jumps if a is false.
-    PopJumpIfFalse { target: u32 },
+    PopJumpIfFalse {
+        target: u32,
+    },
     /// pops a; jumps if a is true.
-    PopJumpIfTrue { target: u32 },
+    PopJumpIfTrue {
+        target: u32,
+    },
     /// if TOS is false jumps keeping it, else pops it (`and`).
-    JumpIfFalseOrPop { target: u32 },
+    JumpIfFalseOrPop {
+        target: u32,
+    },
     /// if TOS is true jumps keeping it, else pops it (`or`).
-    JumpIfTrueOrPop { target: u32 },
+    JumpIfTrueOrPop {
+        target: u32,
+    },
     /// pops argc args and the callable; pushes the result.
-    Call { argc: u32 },
+    Call {
+        argc: u32,
+    },
     /// pops the kwnames tuple, argc args (the last len(kwnames) are keyword values), the
     /// callable; pushes the result.
-    CallKw { argc: u32 },
+    CallKw {
+        argc: u32,
+    },
     /// pops [kwargs dict if has_kwargs], args tuple, callable; pushes the result.
-    CallFunctionEx { has_kwargs: bool },
+    CallFunctionEx {
+        has_kwargs: bool,
+    },
     /// pops code, [closure tuple], [annotations dict], [kwdefaults dict], [defaults tuple]
     /// (per flags: 1 defaults, 2 kwdefaults, 4 annotations, 8 closure); pushes a function.
-    MakeFunction { flags: u8 },
+    MakeFunction {
+        flags: u8,
+    },
     /// pops a; returns it to the caller.
     ReturnValue,
     /// pops a; suspends the generator, giving a to the caller; the value sent in is pushed
@@ -164,7 +274,9 @@ pub enum Instr {
     /// pops a; pushes the iterator of `a.__await__()` (or a itself if a coroutine).
     GetAwaitable,
     /// Raises: kind 0 re-raises the handled exception, 1 pops exc, 2 pops exc and cause.
-    Raise { kind: u8 },
+    Raise {
+        kind: u8,
+    },
     /// pops exc; re-raises it as it is (end of a `finally` or unmatched `except`).
     Reraise,
     /// pops exc; pushes the previously handled exception, then exc; exc becomes handled.
@@ -180,9 +292,13 @@ pub enum Instr {
     /// Stack [exit, ..., exc]: calls exit(type, exc, tb); pushes its result.
     WithExceptStart,
     /// pushes the module `names[name]` (imported if needed).
-    ImportName { name: u32 },
+    ImportName {
+        name: u32,
+    },
     /// TOS is a module: pushes its attribute `names[name]` (ImportError if missing).
-    ImportFrom { name: u32 },
+    ImportFrom {
+        name: u32,
+    },
     /// pops a module; binds all its public names in the current namespace.
     ImportStar,
     /// pushes the builtin `__build_class__`.
@@ -255,10 +371,7 @@ impl CodeObject {
 
     /// Total parameter slots (positional, keyword-only, *args, **kwargs).
     pub fn total_params(&self) -> usize {
-        (self.argcount
-            + self.kwonlyargcount
-            + self.has_flag(flags::VARARGS) as u32
-            + self.has_flag(flags::VARKEYWORDS) as u32) as usize
+        (self.argcount + self.kwonlyargcount + self.has_flag(flags::VARARGS) as u32 + self.has_flag(flags::VARKEYWORDS) as u32) as usize
     }
 
     pub fn line_of(&self, pc: usize) -> u32 {

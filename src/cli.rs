@@ -90,7 +90,8 @@ fn run(cli: Cli) -> i32 {
 }
 
 fn dis(source: &str, filename: &str) -> i32 {
-    let compiled = crate::parser::parse_module(source, filename).and_then(|m| crate::compiler::compile(&m, filename, crate::compiler::Mode::Module));
+    let compiled =
+        crate::parser::parse_module(source, filename).and_then(|m| crate::compiler::compile(&m, filename, crate::compiler::Mode::Module));
     match compiled {
         Ok(code) => {
             print!("{}", code.disassemble());

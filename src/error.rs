@@ -37,14 +37,7 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     pub fn new(msg: impl Into<String>, filename: &str, line: u32, col: u32) -> SyntaxError {
-        SyntaxError {
-            kind: SyntaxErrorKind::SyntaxError,
-            msg: msg.into(),
-            filename: filename.to_string(),
-            line,
-            col,
-            end_col: None,
-        }
+        SyntaxError { kind: SyntaxErrorKind::SyntaxError, msg: msg.into(), filename: filename.to_string(), line, col, end_col: None }
     }
 
     pub fn with_kind(mut self, kind: SyntaxErrorKind) -> SyntaxError {

@@ -35,11 +35,7 @@ pub struct GilGuard {
 
 impl Gil {
     pub fn new() -> Arc<Gil> {
-        Arc::new(Gil {
-            locked: Mutex::new(false),
-            released: Condvar::new(),
-            eval_breaker: AtomicU32::new(0),
-        })
+        Arc::new(Gil { locked: Mutex::new(false), released: Condvar::new(), eval_breaker: AtomicU32::new(0) })
     }
 
     /// Blocks until the GIL is free, then takes it.

@@ -62,12 +62,7 @@ fn is_combining(c: char) -> bool {
 }
 
 fn ident(lex: &mut logos::Lexer<Token>) -> String {
-    let extra: usize = lex
-        .remainder()
-        .chars()
-        .take_while(|&c| is_id_continue(c))
-        .map(char::len_utf8)
-        .sum();
+    let extra: usize = lex.remainder().chars().take_while(|&c| is_id_continue(c)).map(char::len_utf8).sum();
     lex.bump(extra);
     lex.slice().to_string()
 }
@@ -80,23 +75,13 @@ fn unicode_ident(lex: &mut logos::Lexer<Token>) -> Result<String, RawError> {
         } else {
             format!("invalid character '{}' (U+{:04X})", c, c as u32)
         };
-        return Err(RawError {
-            msg: Some(msg),
-            off: lex.span().start,
-            end: None,
-            lazy: false,
-        });
+        return Err(RawError { msg: Some(msg), off: lex.span().start, end: None, lazy: false });
     }
     Ok(ident(lex))
 }
 
 fn num_err(msg: &str, off: usize) -> RawError {
-    RawError {
-        msg: Some(msg.to_string()),
-        off,
-        end: None,
-        lazy: false,
-    }
+    RawError { msg: Some(msg.to_string()), off, end: None, lazy: false }
 }
 
 /// Scans digits (with single `_` separators) of the given radix starting at byte `i`.
@@ -127,9 +112,7 @@ fn next_is_ident_char(s: &str, i: usize) -> bool {
 /// CPython 3.11 accepts (with a warning) a number directly followed by some keywords.
 fn keyword_follows(s: &str, i: usize) -> bool {
     let rest = &s[i..];
-    ["and", "else", "for", "if", "in", "is", "not", "or"]
-        .iter()
-        .any(|k| rest.starts_with(k) && !next_is_ident_char(rest, k.len()))
+    ["and", "else", "for", "if", "in", "is", "not", "or"].iter().any(|k| rest.starts_with(k) && !next_is_ident_char(rest, k.len()))
 }
 
 fn number(lex: &mut logos::Lexer<Token>) -> Result<Num, RawError> {
@@ -154,13 +137,9 @@ fn number(lex: &mut logos::Lexer<Token>) -> Result<Num, RawError> {
         if i < b.len() && b[i] == b'_' {
             i += 1;
         }
-        let e = scan_digits(b, i, radix)
-            .map_err(|o| num_err(&format!("invalid {name} literal"), start + o))?;
+        let e = scan_digits(b, i, radix).map_err(|o| num_err(&format!("invalid {name} literal"), start + o))?;
         if e < b.len() && (b[e] as char).is_ascii_digit() {
-            return Err(num_err(
-                &format!("invalid digit '{}' in {name} literal", b[e] as char),
-                start + e,
-            ));
+            return Err(num_err(&format!("invalid digit '{}' in {name} literal", b[e] as char), start + e));
         }
         if e == i {
             return Err(num_err(&format!("invalid {name} literal"), start + e - 1));
@@ -201,18 +180,11 @@ fn number(lex: &mut logos::Lexer<Token>) -> Result<Num, RawError> {
             }
         }
         if i < b.len() && (b[i] == b'j' || b[i] == b'J') {
-            return Err(num_err(
-                "complex literals are not supported in TinyPy",
-                start,
-            ));
+            return Err(num_err("complex literals are not supported in TinyPy", start));
         }
         // `1if x else y` is accepted by CPython 3.11 (with a warning) for some keywords.
         if next_is_ident_char(s, i) && !keyword_follows(s, i) {
-            let o = if b[i] == b'e' || b[i] == b'E' {
-                0
-            } else {
-                i.saturating_sub(1)
-            };
+            let o = if b[i] == b'e' || b[i] == b'E' { 0 } else { i.saturating_sub(1) };
             return Err(bad(if is_float { i.saturating_sub(1) } else { o }));
         }
         let text: String = s[..i].chars().filter(|&c| c != '_').collect();
@@ -223,8 +195,7 @@ fn number(lex: &mut logos::Lexer<Token>) -> Result<Num, RawError> {
             if digits.len() > 1 && digits.starts_with('0') && digits.bytes().any(|c| c != b'0') {
                 return Err(RawError {
                     msg: Some(
-                        "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers"
-                            .to_string(),
+                        "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers".to_string(),
                     ),
                     off: start,
                     end: Some(start + int_end),
@@ -263,11 +234,7 @@ fn string(lex: &mut logos::Lexer<Token>) -> Result<StrLit, RawError> {
     let mut i = body_start;
     loop {
         if i >= rest.len() {
-            let msg = if triple {
-                "unterminated triple-quoted string literal"
-            } else {
-                "unterminated string literal"
-            };
+            let msg = if triple { "unterminated triple-quoted string literal" } else { "unterminated string literal" };
             return Err(RawError {
                 msg: Some(format!("{msg} (detected at line {{LINE}})")),
                 off: start,
@@ -570,11 +537,7 @@ impl LineIndex {
             }
         }
         ascii.push(is_ascii);
-        LineIndex {
-            starts,
-            ascii,
-            base,
-        }
+        LineIndex { starts, ascii, base }
     }
 
     pub fn pos(&self, src: &str, off: usize) -> Pos {
@@ -594,15 +557,9 @@ impl LineIndex {
             src[start..o].chars().count()
         } as u32;
         if line == 0 {
-            Pos {
-                line: self.base.line,
-                col: self.base.col + col,
-            }
+            Pos { line: self.base.line, col: self.base.col + col }
         } else {
-            Pos {
-                line: self.base.line + line as u32,
-                col,
-            }
+            Pos { line: self.base.line + line as u32, col }
         }
     }
 
@@ -652,13 +609,7 @@ pub fn normalize_newlines(src: &str) -> std::borrow::Cow<'_, str> {
 /// is lexed as if inside brackets: no NEWLINE/INDENT/DEDENT tokens.
 pub fn tokenize(src: &str, filename: &str, base: Pos, implicit_paren: bool) -> LexOutput {
     let index = LineIndex::new(src, base);
-    let mut out = LexOutput {
-        tokens: Vec::new(),
-        offsets: Vec::new(),
-        error: None,
-        unclosed: None,
-        eof_in_continuation: false,
-    };
+    let mut out = LexOutput { tokens: Vec::new(), offsets: Vec::new(), error: None, unclosed: None, eof_in_continuation: false };
     let mk_err = |msg: String, off: usize, end: Option<usize>, lazy: bool| -> LexError {
         let p = index.pos(src, off);
         let msg = msg.replace("{LINE}", &index.last_line_upto(src, end).to_string());
@@ -673,10 +624,7 @@ pub fn tokenize(src: &str, filename: &str, base: Pos, implicit_paren: bool) -> L
     };
     if let Some(i) = src.find('\0') {
         let _ = i;
-        out.error = Some(LexError {
-            err: SyntaxError::new("source code cannot contain null bytes", filename, 0, 0),
-            lazy: false,
-        });
+        out.error = Some(LexError { err: SyntaxError::new("source code cannot contain null bytes", filename, 0, 0), lazy: false });
         return out;
     }
     // Indentation stack: (col with tabs to 8, col with tabs to 1).
@@ -713,12 +661,7 @@ pub fn tokenize(src: &str, filename: &str, base: Pos, implicit_paren: bool) -> L
             let p = index.pos(src, span.start);
             let (top, top_alt) = *indents.last().unwrap_or(&(0, 0));
             let tab_err = || {
-                let mut e = mk_err(
-                    "inconsistent use of tabs and spaces in indentation".to_string(),
-                    span.start,
-                    None,
-                    true,
-                );
+                let mut e = mk_err("inconsistent use of tabs and spaces in indentation".to_string(), span.start, None, true);
                 e.err.kind = SyntaxErrorKind::TabError;
                 e.err.col = 0;
                 e
@@ -730,12 +673,7 @@ pub fn tokenize(src: &str, filename: &str, base: Pos, implicit_paren: bool) -> L
                 }
             } else if col > top {
                 if indents.len() >= MAX_INDENT {
-                    let mut e = mk_err(
-                        "too many levels of indentation".to_string(),
-                        span.start,
-                        None,
-                        true,
-                    );
+                    let mut e = mk_err("too many levels of indentation".to_string(), span.start, None, true);
                     e.err.kind = SyntaxErrorKind::IndentationError;
                     out.error = Some(e);
                     return out;
@@ -745,29 +683,15 @@ pub fn tokenize(src: &str, filename: &str, base: Pos, implicit_paren: bool) -> L
                     return out;
                 }
                 indents.push((col, alt));
-                out.tokens.push((
-                    Pos {
-                        line: p.line,
-                        col: 0,
-                    },
-                    Token::Indent,
-                    p,
-                ));
+                out.tokens.push((Pos { line: p.line, col: 0 }, Token::Indent, p));
                 out.offsets.push(span.start);
             } else {
                 // Check the target level before emitting any DEDENT, as CPython does.
                 let keep = indents.iter().rposition(|x| x.0 <= col).unwrap_or(0);
                 let (top, top_alt) = indents[keep];
                 if col != top {
-                    let eol = src[span.start..]
-                        .find('\n')
-                        .map_or(src.len(), |k| span.start + k);
-                    let mut e = mk_err(
-                        "unindent does not match any outer indentation level".to_string(),
-                        eol,
-                        None,
-                        true,
-                    );
+                    let eol = src[span.start..].find('\n').map_or(src.len(), |k| span.start + k);
+                    let mut e = mk_err("unindent does not match any outer indentation level".to_string(), eol, None, true);
                     e.err.kind = SyntaxErrorKind::IndentationError;
                     out.error = Some(e);
                     return out;
@@ -804,18 +728,9 @@ pub fn tokenize(src: &str, filename: &str, base: Pos, implicit_paren: bool) -> L
             Token::Newline => {
                 if brackets.is_empty() && !implicit_paren && line_has_tokens {
                     // CPython's NEWLINE token starts at a trailing comment, if any.
-                    let at = src[last_end..span.start]
-                        .find('#')
-                        .map_or(span.start, |k| last_end + k);
+                    let at = src[last_end..span.start].find('#').map_or(span.start, |k| last_end + k);
                     let p = index.pos(src, at);
-                    out.tokens.push((
-                        p,
-                        Token::NewlineTok,
-                        Pos {
-                            line: p.line,
-                            col: p.col + 1,
-                        },
-                    ));
+                    out.tokens.push((p, Token::NewlineTok, Pos { line: p.line, col: p.col + 1 }));
                     out.offsets.push(span.start);
                     at_bol = true;
                     line_has_tokens = false;
@@ -825,22 +740,11 @@ pub fn tokenize(src: &str, filename: &str, base: Pos, implicit_paren: bool) -> L
             }
             Token::Backslash => {
                 // A `\` not followed by a newline.
-                if span.end >= src.len() || src[span.end..].trim_end_matches([' ', '\t']).is_empty()
-                {
+                if span.end >= src.len() || src[span.end..].trim_end_matches([' ', '\t']).is_empty() {
                     out.eof_in_continuation = true;
-                    out.error = Some(mk_err(
-                        "unexpected EOF while parsing".to_string(),
-                        span.end,
-                        None,
-                        true,
-                    ));
+                    out.error = Some(mk_err("unexpected EOF while parsing".to_string(), span.end, None, true));
                 } else {
-                    out.error = Some(mk_err(
-                        "unexpected character after line continuation character".to_string(),
-                        span.end,
-                        None,
-                        false,
-                    ));
+                    out.error = Some(mk_err("unexpected character after line continuation character".to_string(), span.end, None, false));
                 }
                 return out;
             }
@@ -856,12 +760,7 @@ pub fn tokenize(src: &str, filename: &str, base: Pos, implicit_paren: bool) -> L
         match tok {
             Token::LPar | Token::LSqb | Token::LBrace => {
                 if brackets.len() >= MAX_BRACKET_DEPTH {
-                    out.error = Some(mk_err(
-                        "too many nested parentheses".to_string(),
-                        span.start,
-                        None,
-                        false,
-                    ));
+                    out.error = Some(mk_err("too many nested parentheses".to_string(), span.start, None, false));
                     return out;
                 }
                 let c = match tok {
@@ -879,22 +778,16 @@ pub fn tokenize(src: &str, filename: &str, base: Pos, implicit_paren: bool) -> L
                 };
                 match brackets.pop() {
                     None => {
-                        out.error =
-                            Some(mk_err(format!("unmatched '{c}'"), span.start, None, false));
+                        out.error = Some(mk_err(format!("unmatched '{c}'"), span.start, None, false));
                         return out;
                     }
                     Some((open, op)) => {
                         let ok = matches!((open, c), ('(', ')') | ('[', ']') | ('{', '}'));
                         if !ok {
                             let msg = if op.line != p.line {
-                                format!(
-                                    "closing parenthesis '{c}' does not match opening parenthesis '{open}' on line {}",
-                                    op.line
-                                )
+                                format!("closing parenthesis '{c}' does not match opening parenthesis '{open}' on line {}", op.line)
                             } else {
-                                format!(
-                                    "closing parenthesis '{c}' does not match opening parenthesis '{open}'"
-                                )
+                                format!("closing parenthesis '{c}' does not match opening parenthesis '{open}'")
                             };
                             out.error = Some(mk_err(msg, span.start, None, false));
                             return out;
@@ -918,18 +811,9 @@ pub fn tokenize(src: &str, filename: &str, base: Pos, implicit_paren: bool) -> L
     }
     let eof = index.pos(src, src.len());
     if line_has_tokens {
-        let at = src[last_end..]
-            .find('#')
-            .map_or(src.len(), |k| last_end + k);
+        let at = src[last_end..].find('#').map_or(src.len(), |k| last_end + k);
         let p = index.pos(src, at);
-        out.tokens.push((
-            p,
-            Token::NewlineTok,
-            Pos {
-                line: p.line,
-                col: p.col + 1,
-            },
-        ));
+        out.tokens.push((p, Token::NewlineTok, Pos { line: p.line, col: p.col + 1 }));
         out.offsets.push(last_end);
     }
     for _ in 1..indents.len() {

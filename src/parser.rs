@@ -9,13 +9,7 @@ use lalrpop_util::ParseError;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
-#[allow(
-    clippy::all,
-    clippy::pedantic,
-    unused,
-    unused_parens,
-    unused_qualifications
-)]
+#[allow(clippy::all, clippy::pedantic, unused, unused_parens, unused_qualifications)]
 mod grammar {
     include!(concat!(env!("OUT_DIR"), "/tinypy.rs"));
 }
@@ -106,10 +100,7 @@ fn is_bitwise_or_level(e: &Expr) -> bool {
     !matches!(
         e.kind,
         ExprKind::BoolOp { .. }
-            | ExprKind::UnaryOp {
-                op: UnaryOp::Not,
-                ..
-            }
+            | ExprKind::UnaryOp { op: UnaryOp::Not, .. }
             | ExprKind::Compare { .. }
             | ExprKind::IfExp { .. }
             | ExprKind::Lambda { .. }
@@ -123,12 +114,7 @@ fn is_bitwise_or_level(e: &Expr) -> bool {
 
 impl Ctx {
     fn new(filename: &str) -> Ctx {
-        Ctx {
-            filename: filename.to_string(),
-            depth: RefCell::new(HashMap::new()),
-            too_deep: Cell::new(None),
-            fstring_level: Cell::new(0),
-        }
+        Ctx { filename: filename.to_string(), depth: RefCell::new(HashMap::new()), too_deep: Cell::new(None), fstring_level: Cell::new(0) }
     }
 
     pub fn err(&self, msg: impl Into<String>, pos: Pos) -> SyntaxError {
@@ -150,10 +136,7 @@ impl Ctx {
                 ExprKind::Name(_) | ExprKind::Constant(_) => {}
                 ExprKind::JoinedStr(parts) => {
                     for p in parts {
-                        if let FStringPart::Formatted {
-                            value, format_spec, ..
-                        } = p
-                        {
+                        if let FStringPart::Formatted { value, format_spec, .. } = p {
                             see(value);
                             if let Some(s) = format_spec {
                                 see(s);
@@ -170,12 +153,7 @@ impl Ctx {
                 ExprKind::UnaryOp { operand, .. } => see(operand),
                 ExprKind::Lambda { params, body } => {
                     see(body);
-                    for p in params
-                        .posonly
-                        .iter()
-                        .chain(&params.args)
-                        .chain(&params.kwonly)
-                    {
+                    for p in params.posonly.iter().chain(&params.args).chain(&params.kwonly) {
                         if let Some(d) = &p.default {
                             see(d);
                         }
@@ -190,9 +168,7 @@ impl Ctx {
                     keys.iter().flatten().for_each(&mut see);
                     values.iter().for_each(&mut see);
                 }
-                ExprKind::Set(v) | ExprKind::List(v) | ExprKind::Tuple(v) => {
-                    v.iter().for_each(&mut see)
-                }
+                ExprKind::Set(v) | ExprKind::List(v) | ExprKind::Tuple(v) => v.iter().for_each(&mut see),
                 ExprKind::ListComp { elt, generators }
                 | ExprKind::SetComp { elt, generators }
                 | ExprKind::GeneratorExp { elt, generators } => {
@@ -203,11 +179,7 @@ impl Ctx {
                         g.ifs.iter().for_each(&mut see);
                     }
                 }
-                ExprKind::DictComp {
-                    key,
-                    value,
-                    generators,
-                } => {
+                ExprKind::DictComp { key, value, generators } => {
                     see(key);
                     see(value);
                     for g in generators {
@@ -222,17 +194,11 @@ impl Ctx {
                         see(e);
                     }
                 }
-                ExprKind::Compare {
-                    left, comparators, ..
-                } => {
+                ExprKind::Compare { left, comparators, .. } => {
                     see(left);
                     comparators.iter().for_each(&mut see);
                 }
-                ExprKind::Call {
-                    func,
-                    args,
-                    keywords,
-                } => {
+                ExprKind::Call { func, args, keywords } => {
                     see(func);
                     args.iter().for_each(&mut see);
                     keywords.iter().for_each(|k| see(&k.value));
@@ -262,14 +228,7 @@ impl Ctx {
     }
 
     pub fn bin(&self, pos: Pos, left: Expr, op: BinOp, right: Expr) -> Expr {
-        self.mk(
-            pos,
-            ExprKind::BinOp {
-                left: Box::new(left),
-                op,
-                right: Box::new(right),
-            },
-        )
+        self.mk(pos, ExprKind::BinOp { left: Box::new(left), op, right: Box::new(right) })
     }
 
     pub fn boolop(&self, pos: Pos, op: BoolOp, first: Expr, rest: Vec<Expr>) -> Expr {
@@ -302,9 +261,7 @@ impl Ctx {
         match &e.kind {
             ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => None,
             ExprKind::Starred(inner) if !del => Self::invalid_target(inner, del),
-            ExprKind::Tuple(v) | ExprKind::List(v) => {
-                v.iter().find_map(|x| Self::invalid_target(x, del))
-            }
+            ExprKind::Tuple(v) | ExprKind::List(v) => v.iter().find_map(|x| Self::invalid_target(x, del)),
             _ => Some(e),
         }
     }
@@ -330,10 +287,7 @@ impl Ctx {
                     return user(self.err("assignment to yield expression not possible", bad.pos));
                 }
                 let msg = if single && std::ptr::eq(bad, t) && is_bitwise_or_level(bad) {
-                    format!(
-                        "cannot assign to {} here. Maybe you meant '==' instead of '='?",
-                        expr_name(bad)
-                    )
+                    format!("cannot assign to {} here. Maybe you meant '==' instead of '='?", expr_name(bad))
                 } else {
                     format!("cannot assign to {}", expr_name(bad))
                 };
@@ -349,80 +303,31 @@ impl Ctx {
     pub fn aug_assign(&self, pos: Pos, target: Expr, op: BinOp, value: Expr) -> PResult<Stmt> {
         match target.kind {
             ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {}
-            _ => {
-                return user(self.err(
-                    format!(
-                        "'{}' is an illegal expression for augmented assignment",
-                        expr_name(&target)
-                    ),
-                    target.pos,
-                ))
-            }
+            _ => return user(self.err(format!("'{}' is an illegal expression for augmented assignment", expr_name(&target)), target.pos)),
         }
         Ok(Stmt::new(pos, StmtKind::AugAssign { target, op, value }))
     }
 
-    pub fn ann_assign(
-        &self,
-        pos: Pos,
-        target: Expr,
-        annotation: Expr,
-        value: Option<Expr>,
-    ) -> PResult<Stmt> {
+    pub fn ann_assign(&self, pos: Pos, target: Expr, annotation: Expr, value: Option<Expr>) -> PResult<Stmt> {
         let simple = match &target.kind {
             ExprKind::Name(_) => target.pos == pos,
             ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => false,
-            ExprKind::Tuple(_) => {
-                return user(self.err(
-                    "only single target (not tuple) can be annotated",
-                    target.pos,
-                ))
-            }
-            ExprKind::List(_) => {
-                return user(self.err("only single target (not list) can be annotated", target.pos))
-            }
+            ExprKind::Tuple(_) => return user(self.err("only single target (not tuple) can be annotated", target.pos)),
+            ExprKind::List(_) => return user(self.err("only single target (not list) can be annotated", target.pos)),
             _ => return user(self.err("illegal target for annotation", target.pos)),
         };
-        Ok(Stmt::new(
-            pos,
-            StmtKind::AnnAssign {
-                target,
-                annotation,
-                value,
-                simple,
-            },
-        ))
+        Ok(Stmt::new(pos, StmtKind::AnnAssign { target, annotation, value, simple }))
     }
 
     // ------------------------------------------------------------ statements
 
-    pub fn for_stmt(
-        &self,
-        pos: Pos,
-        f: (Expr, Expr, Vec<Stmt>, Vec<Stmt>),
-        is_async: bool,
-    ) -> Stmt {
+    pub fn for_stmt(&self, pos: Pos, f: (Expr, Expr, Vec<Stmt>, Vec<Stmt>), is_async: bool) -> Stmt {
         let (target, iter, body, orelse) = f;
-        Stmt::new(
-            pos,
-            StmtKind::For {
-                target,
-                iter,
-                body,
-                orelse,
-                is_async,
-            },
-        )
+        Stmt::new(pos, StmtKind::For { target, iter, body, orelse, is_async })
     }
 
     /// Builds an `elif` as an `If` nested in the `orelse`, bounding the nesting depth.
-    pub fn elif(
-        &self,
-        pos: Pos,
-        test: Expr,
-        body: Vec<Stmt>,
-        rest: Option<(Vec<Stmt>, u32)>,
-    ) -> (Vec<Stmt>, u32) {
+    pub fn elif(&self, pos: Pos, test: Expr, body: Vec<Stmt>, rest: Option<(Vec<Stmt>, u32)>) -> (Vec<Stmt>, u32) {
         let (mut orelse, depth) = rest.unwrap_or_default();
         if depth >= MAX_EXPR_DEPTH {
             if self.too_deep.get().is_none() {
@@ -430,10 +335,7 @@ impl Ctx {
             }
             orelse.clear();
         }
-        (
-            vec![Stmt::new(pos, StmtKind::If { test, body, orelse })],
-            depth + 1,
-        )
+        (vec![Stmt::new(pos, StmtKind::If { test, body, orelse })], depth + 1)
     }
 
     pub fn async_def(&self, pos: Pos, mut f: FunctionDef) -> Stmt {
@@ -463,15 +365,7 @@ impl Ctx {
                 return user(self.err("default 'except:' must be last", h.pos));
             }
         }
-        Ok(Stmt::new(
-            pos,
-            StmtKind::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-            },
-        ))
+        Ok(Stmt::new(pos, StmtKind::Try { body, handlers, orelse, finalbody }))
     }
 
     pub fn params(&self, items: Vec<ParamItem>) -> PResult<Params> {
@@ -497,9 +391,7 @@ impl Ctx {
                         bare_star = None;
                     } else {
                         if d.is_none() && seen_default {
-                            return user(
-                                self.err("non-default argument follows default argument", q.pos),
-                            );
+                            return user(self.err("non-default argument follows default argument", q.pos));
                         }
                         seen_default |= d.is_some();
                         q.default = d;
@@ -554,15 +446,10 @@ impl Ctx {
             match item {
                 ArgItem::Pos(e) => {
                     if seen_dstar {
-                        return user(self.err(
-                            "positional argument follows keyword argument unpacking",
-                            e.pos,
-                        ));
+                        return user(self.err("positional argument follows keyword argument unpacking", e.pos));
                     }
                     if seen_kw {
-                        return user(
-                            self.err("positional argument follows keyword argument", e.pos),
-                        );
+                        return user(self.err("positional argument follows keyword argument", e.pos));
                     }
                     args.push(e);
                 }
@@ -573,38 +460,21 @@ impl Ctx {
                     if n > 1 {
                         return user(self.err("Generator expression must be parenthesized", e.pos));
                     }
-                    args.push(self.mk(
-                        lparen,
-                        ExprKind::GeneratorExp {
-                            elt: Box::new(e),
-                            generators: g,
-                        },
-                    ));
+                    args.push(self.mk(lparen, ExprKind::GeneratorExp { elt: Box::new(e), generators: g }));
                 }
                 ArgItem::Star(l, e) => {
                     if seen_dstar {
-                        return user(self.err(
-                            "iterable argument unpacking follows keyword argument unpacking",
-                            l,
-                        ));
+                        return user(self.err("iterable argument unpacking follows keyword argument unpacking", l));
                     }
                     args.push(self.mk(l, ExprKind::Starred(Box::new(e))));
                 }
                 ArgItem::DStar(l, e) => {
                     seen_dstar = true;
-                    keywords.push(Keyword {
-                        pos: l,
-                        arg: None,
-                        value: e,
-                    });
+                    keywords.push(Keyword { pos: l, arg: None, value: e });
                 }
                 ArgItem::Kw(l, name, e) => {
                     seen_kw = true;
-                    keywords.push(Keyword {
-                        pos: l,
-                        arg: Some(name),
-                        value: e,
-                    });
+                    keywords.push(Keyword { pos: l, arg: Some(name), value: e });
                 }
             }
         }
@@ -613,33 +483,15 @@ impl Ctx {
 
     pub fn call(&self, pos: Pos, func: Expr, lparen: Pos, items: Vec<ArgItem>) -> PResult<Expr> {
         let (args, keywords) = self.split_args(lparen, items)?;
-        Ok(self.mk(
-            pos,
-            ExprKind::Call {
-                func: Box::new(func),
-                args,
-                keywords,
-            },
-        ))
+        Ok(self.mk(pos, ExprKind::Call { func: Box::new(func), args, keywords }))
     }
 
-    pub fn class_def(
-        &self,
-        name: String,
-        args: Option<Vec<ArgItem>>,
-        body: Vec<Stmt>,
-    ) -> PResult<ClassDef> {
+    pub fn class_def(&self, name: String, args: Option<Vec<ArgItem>>, body: Vec<Stmt>) -> PResult<ClassDef> {
         let (bases, keywords) = match args {
             Some(a) => self.split_args(Pos::default(), a)?,
             None => (vec![], vec![]),
         };
-        Ok(ClassDef {
-            name,
-            bases,
-            keywords,
-            body,
-            decorators: vec![],
-        })
+        Ok(ClassDef { name, bases, keywords, body, decorators: vec![] })
     }
 
     // ------------------------------------------------------------ strings
@@ -648,18 +500,13 @@ impl Ctx {
         let any_bytes = toks.iter().any(|(_, s)| s.bytes);
         let all_bytes = toks.iter().all(|(_, s)| s.bytes);
         if any_bytes && !all_bytes {
-            let at = toks
-                .iter()
-                .find(|(_, s)| s.bytes != toks[0].1.bytes)
-                .map_or(pos, |t| t.0);
+            let at = toks.iter().find(|(_, s)| s.bytes != toks[0].1.bytes).map_or(pos, |t| t.0);
             return user(self.err("cannot mix bytes and nonbytes literals", at));
         }
         if all_bytes {
             let mut out = Vec::new();
             for (p, s) in &toks {
-                decode_bytes(s, &mut out).map_err(|m| ParseError::User {
-                    error: self.err(m, *p),
-                })?;
+                decode_bytes(s, &mut out).map_err(|m| ParseError::User { error: self.err(m, *p) })?;
             }
             return Ok(self.mk(pos, ExprKind::Constant(Constant::Bytes(out))));
         }
@@ -669,9 +516,7 @@ impl Ctx {
                 if s.raw {
                     out.push_str(&s.body);
                 } else {
-                    decode_str(&s.body, &mut out).map_err(|m| ParseError::User {
-                        error: self.err(m, *p),
-                    })?;
+                    decode_str(&s.body, &mut out).map_err(|m| ParseError::User { error: self.err(m, *p) })?;
                 }
             }
             return Ok(self.mk(pos, ExprKind::Constant(Constant::Str(out))));
@@ -685,9 +530,7 @@ impl Ctx {
                 if s.raw {
                     out.push_str(&s.body);
                 } else {
-                    decode_str(&s.body, &mut out).map_err(|m| ParseError::User {
-                        error: self.err(m, *p),
-                    })?;
+                    decode_str(&s.body, &mut out).map_err(|m| ParseError::User { error: self.err(m, *p) })?;
                 }
                 push_lit(&mut parts, &out);
             }
@@ -702,23 +545,13 @@ impl Ctx {
         for &c in &chars {
             poss.push(p);
             if c == '\n' {
-                p = Pos {
-                    line: p.line + 1,
-                    col: 0,
-                };
+                p = Pos { line: p.line + 1, col: 0 };
             } else {
                 p.col += 1;
             }
         }
         poss.push(p);
-        let mut f = FStr {
-            ctx: self,
-            chars: &chars,
-            poss: &poss,
-            raw: s.raw,
-            tok_pos,
-            i: 0,
-        };
+        let mut f = FStr { ctx: self, chars: &chars, poss: &poss, raw: s.raw, tok_pos, i: 0 };
         let level = self.fstring_level.get();
         if level >= 200 {
             return user(self.err("too many nested f-strings", tok_pos));
@@ -768,9 +601,7 @@ impl FStr<'_> {
         if self.raw {
             out.push_str(raw_buf);
         } else {
-            decode_str(raw_buf, &mut out).map_err(|m| ParseError::User {
-                error: self.ctx.err(m, self.tok_pos),
-            })?;
+            decode_str(raw_buf, &mut out).map_err(|m| ParseError::User { error: self.ctx.err(m, self.tok_pos) })?;
         }
         push_lit(parts, &out);
         raw_buf.clear();
@@ -854,10 +685,7 @@ impl FStr<'_> {
                 if c == q {
                     if !triple {
                         quote = None;
-                    } else if self.i + 2 < n
-                        && self.chars[self.i + 1] == q
-                        && self.chars[self.i + 2] == q
-                    {
+                    } else if self.i + 2 < n && self.chars[self.i + 1] == q && self.chars[self.i + 2] == q {
                         quote = None;
                         self.i += 2;
                     }
@@ -884,9 +712,7 @@ impl FStr<'_> {
                     }
                     Some(o) => {
                         if !matches!((o, c), ('(', ')') | ('[', ']') | ('{', '}')) {
-                            return self.err(&format!(
-                                    "f-string: closing parenthesis '{c}' does not match opening parenthesis '{o}'"
-                                ));
+                            return self.err(&format!("f-string: closing parenthesis '{c}' does not match opening parenthesis '{o}'"));
                         }
                     }
                 },
@@ -894,11 +720,7 @@ impl FStr<'_> {
                 '!' if stack.is_empty() && next != Some('=') => break,
                 ':' if stack.is_empty() => break,
                 '=' if stack.is_empty() && next != Some('=') => {
-                    let prev = if self.i > start {
-                        self.chars[self.i - 1]
-                    } else {
-                        ' '
-                    };
+                    let prev = if self.i > start { self.chars[self.i - 1] } else { ' ' };
                     if !matches!(prev, '=' | '!' | '<' | '>') {
                         selfdoc = true;
                         break;
@@ -945,10 +767,7 @@ impl FStr<'_> {
                     conversion = Some(c);
                     self.i += 1;
                 }
-                _ => {
-                    return self
-                        .err("f-string: invalid conversion character: expected 's', 'r', or 'a'")
-                }
+                _ => return self.err("f-string: invalid conversion character: expected 's', 'r', or 'a'"),
             }
         }
         let mut format_spec = None;
@@ -956,9 +775,7 @@ impl FStr<'_> {
             self.i += 1;
             let mut spec_parts = Vec::new();
             self.parse(&mut spec_parts, nest + 1)?;
-            format_spec = Some(Box::new(
-                self.ctx.mk(self.tok_pos, ExprKind::JoinedStr(spec_parts)),
-            ));
+            format_spec = Some(Box::new(self.ctx.mk(self.tok_pos, ExprKind::JoinedStr(spec_parts))));
         }
         if self.i >= n || self.chars[self.i] != '}' {
             return self.err("f-string: expecting '}'");
@@ -967,11 +784,7 @@ impl FStr<'_> {
         if selfdoc && conversion.is_none() && format_spec.is_none() {
             conversion = Some('r');
         }
-        parts.push(FStringPart::Formatted {
-            value: Box::new(value),
-            conversion,
-            format_spec,
-        });
+        parts.push(FStringPart::Formatted { value: Box::new(value), conversion, format_spec });
         Ok(())
     }
 }
@@ -1064,12 +877,7 @@ pub fn decode_str(body: &str, out: &mut String) -> Result<(), String> {
                 match char::from_u32(v) {
                     Some(ch) => out.push(ch),
                     None => {
-                        return Err(unicode_err(
-                            "",
-                            bpos(start),
-                            bpos(i) - 1,
-                            "illegal Unicode character",
-                        ));
+                        return Err(unicode_err("", bpos(start), bpos(i) - 1, "illegal Unicode character"));
                     }
                 }
             }
@@ -1088,17 +896,8 @@ pub fn decode_str(body: &str, out: &mut String) -> Result<(), String> {
                         i = j + 1;
                     }
                     _ => {
-                        let end = bpos(j.min(chars.len())).saturating_sub(if j < chars.len() {
-                            0
-                        } else {
-                            1
-                        });
-                        return Err(unicode_err(
-                            "",
-                            bpos(start),
-                            end,
-                            "unknown Unicode character name",
-                        ));
+                        let end = bpos(j.min(chars.len())).saturating_sub(if j < chars.len() { 0 } else { 1 });
+                        return Err(unicode_err("", bpos(start), end, "unknown Unicode character name"));
                     }
                 }
             }
@@ -1190,10 +989,7 @@ pub fn decode_bytes(s: &StrLit, out: &mut Vec<u8>) -> Result<(), String> {
                 out.push((v & 0xff) as u8);
             }
             b'x' => {
-                let h = b
-                    .get(i..i + 2)
-                    .and_then(|h| std::str::from_utf8(h).ok())
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                let h = b.get(i..i + 2).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
                 match h {
                     Some(v) if b[i..i + 2].iter().all(u8::is_ascii_hexdigit) => {
                         out.push(v);
@@ -1201,10 +997,7 @@ pub fn decode_bytes(s: &StrLit, out: &mut Vec<u8>) -> Result<(), String> {
                     }
                     _ => {
                         let end = (i + 2).min(b.len()) - 1;
-                        return Err(format!(
-                            "(value error) invalid \\x escape at position {start}"
-                        )
-                        .replace("{end}", &end.to_string()));
+                        return Err(format!("(value error) invalid \\x escape at position {start}").replace("{end}", &end.to_string()));
                     }
                 }
             }
@@ -1223,10 +1016,7 @@ pub fn decode_bytes(s: &StrLit, out: &mut Vec<u8>) -> Result<(), String> {
 fn mark_paren_with(tokens: &mut [Spanned]) {
     let n = tokens.len();
     for i in 0..n {
-        if !matches!(tokens[i].1, Token::With)
-            || i + 1 >= n
-            || !matches!(tokens[i + 1].1, Token::LPar)
-        {
+        if !matches!(tokens[i].1, Token::With) || i + 1 >= n || !matches!(tokens[i + 1].1, Token::LPar) {
             continue;
         }
         // Find the matching `)`, noting top-level features that rule the item form out.
@@ -1244,14 +1034,8 @@ fn mark_paren_with(tokens: &mut [Spanned]) {
                         break;
                     }
                 }
-                Token::For | Token::Async | Token::ColonEqual | Token::Yield if depth == 1 => {
-                    ok = false
-                }
-                Token::Star
-                    if depth == 1 && matches!(tokens[j - 1].1, Token::LPar | Token::Comma) =>
-                {
-                    ok = false
-                }
+                Token::For | Token::Async | Token::ColonEqual | Token::Yield if depth == 1 => ok = false,
+                Token::Star if depth == 1 && matches!(tokens[j - 1].1, Token::LPar | Token::Comma) => ok = false,
                 Token::NewlineTok => break,
                 _ => {}
             }
@@ -1269,13 +1053,7 @@ struct Prepared {
     lex: lexer::LexOutput,
 }
 
-fn prepare(
-    source: &str,
-    filename: &str,
-    base: Pos,
-    implicit_paren: bool,
-    start: Token,
-) -> Prepared {
+fn prepare(source: &str, filename: &str, base: Pos, implicit_paren: bool, start: Token) -> Prepared {
     let mut lex = lexer::tokenize(source, filename, base, implicit_paren);
     let mut tokens = std::mem::take(&mut lex.tokens);
     mark_paren_with(&mut tokens);
@@ -1285,14 +1063,8 @@ fn prepare(
 
 fn run(ctx: &Ctx, prep: &Prepared) -> Result<Top, ParseError<Pos, Token, SyntaxError>> {
     let toks = prep.tokens.iter().cloned().map(Ok);
-    let err = prep
-        .lex
-        .error
-        .clone()
-        .map(|e| Err(ParseError::User { error: e.err }));
-    let stream = toks
-        .map(|r: Result<Spanned, ParseError<Pos, Token, SyntaxError>>| r)
-        .chain(err);
+    let err = prep.lex.error.clone().map(|e| Err(ParseError::User { error: e.err }));
+    let stream = toks.map(|r: Result<Spanned, ParseError<Pos, Token, SyntaxError>>| r).chain(err);
     // lalrpop's external lexer takes an iterator of `Result<Spanned, Error>`.
     let stream = stream.map(|r| match r {
         Ok(t) => Ok(t),
@@ -1305,12 +1077,7 @@ fn run(ctx: &Ctx, prep: &Prepared) -> Result<Top, ParseError<Pos, Token, SyntaxE
 fn describe_header(tokens: &[Spanned], colon: usize) -> Option<(String, u32)> {
     // Walk back to the first token of the logical line holding the `:` at `colon`.
     let mut k = colon;
-    while k > 0
-        && !matches!(
-            tokens[k - 1].1,
-            Token::NewlineTok | Token::Indent | Token::Dedent | Token::StartModule
-        )
-    {
+    while k > 0 && !matches!(tokens[k - 1].1, Token::NewlineTok | Token::Indent | Token::Dedent | Token::StartModule) {
         k -= 1;
     }
     // Skip a `;`-separated prefix is not possible for compound statements; take the keyword.
@@ -1390,34 +1157,24 @@ fn map_error(ctx: &Ctx, prep: &Prepared, err: ParseError<Pos, Token, SyntaxError
                 if let Some(colon) = toks.iter().rposition(|t| matches!(t.1, Token::Colon)) {
                     if let Some((what, line)) = describe_header(toks, colon) {
                         let last = toks.last().map_or(location, |t| t.0);
-                        let mut e = ctx.err(
-                            format!("expected an indented block after {what} on line {line}"),
-                            last,
-                        );
+                        let mut e = ctx.err(format!("expected an indented block after {what} on line {line}"), last);
                         e.kind = SyntaxErrorKind::IndentationError;
                         return e;
                     }
                 }
             }
             let last = toks.last().map_or(location, |t| t.0);
-            if expected.iter().any(|x| x == "\"except\"")
-                && expected.iter().any(|x| x == "\"finally\"")
-            {
+            if expected.iter().any(|x| x == "\"except\"") && expected.iter().any(|x| x == "\"finally\"") {
                 return ctx.err("expected 'except' or 'finally' block", last);
             }
             return ctx.err("invalid syntax", last);
         }
         ParseError::UnrecognizedToken { token, expected } => {
             let (lo, tok, _hi) = token;
-            let idx = toks
-                .iter()
-                .position(|t| t.0 == lo && t.1 == tok)
-                .unwrap_or(toks.len().saturating_sub(1));
+            let idx = toks.iter().position(|t| t.0 == lo && t.1 == tok).unwrap_or(toks.len().saturating_sub(1));
             let e = syntax_error_at(ctx, toks, idx, &tok, lo, &expected);
             let mut fetched = lo.line;
-            if e.msg.ends_with("Perhaps you forgot a comma?")
-                || e.msg.starts_with("invalid syntax. Maybe you meant")
-            {
+            if e.msg.ends_with("Perhaps you forgot a comma?") || e.msg.starts_with("invalid syntax. Maybe you meant") {
                 // CPython's parser reads past the second expression before reporting this.
                 fetched = u32::MAX;
                 let mut depth = 0usize;
@@ -1436,9 +1193,7 @@ fn map_error(ctx: &Ctx, prep: &Prepared, err: ParseError<Pos, Token, SyntaxError
             (e, fetched)
         }
         ParseError::ExtraToken { token } => (ctx.err("invalid syntax", token.0), token.0.line),
-        ParseError::InvalidToken { location } => {
-            (ctx.err("invalid syntax", location), location.line)
-        }
+        ParseError::InvalidToken { location } => (ctx.err("invalid syntax", location), location.line),
     };
     // An unclosed bracket wins over a parser error found on a later line (CPython compares
     // with the line of the last token its parser fetched).
@@ -1451,55 +1206,26 @@ fn map_error(ctx: &Ctx, prep: &Prepared, err: ParseError<Pos, Token, SyntaxError
     e
 }
 
-fn syntax_error_at(
-    ctx: &Ctx,
-    toks: &[Spanned],
-    idx: usize,
-    tok: &Token,
-    lo: Pos,
-    expected: &[String],
-) -> SyntaxError {
+fn syntax_error_at(ctx: &Ctx, toks: &[Spanned], idx: usize, tok: &Token, lo: Pos, expected: &[String]) -> SyntaxError {
     let expects = |s: &str| expected.iter().any(|x| x.trim_matches('"') == s);
     let line_start = {
         let mut k = idx;
-        while k > 0
-            && !matches!(
-                toks[k - 1].1,
-                Token::NewlineTok | Token::Indent | Token::Dedent | Token::StartModule
-            )
-        {
+        while k > 0 && !matches!(toks[k - 1].1, Token::NewlineTok | Token::Indent | Token::Dedent | Token::StartModule) {
             k -= 1;
         }
         k
     };
     if matches!(tok, Token::Indent) {
         let at = toks.get(idx + 1).map_or(lo, |t| t.0);
-        let mut e = ctx.err(
-            "unexpected indent",
-            Pos {
-                line: at.line,
-                col: at.col.saturating_sub(1),
-            },
-        );
+        let mut e = ctx.err("unexpected indent", Pos { line: at.line, col: at.col.saturating_sub(1) });
         e.kind = SyntaxErrorKind::IndentationError;
         return e;
     }
     if expects("INDENT") && idx >= 2 && matches!(toks[idx - 1].1, Token::NewlineTok) {
         if let Some((what, line)) = describe_header(toks, idx - 2) {
-            let at = if matches!(tok, Token::Dedent) {
-                toks.get(idx + 1).map_or(lo, |t| t.0)
-            } else {
-                lo
-            };
-            let at = if matches!(tok, Token::Dedent) && toks.get(idx + 1).is_none() {
-                lo
-            } else {
-                at
-            };
-            let mut e = ctx.err(
-                format!("expected an indented block after {what} on line {line}"),
-                at,
-            );
+            let at = if matches!(tok, Token::Dedent) { toks.get(idx + 1).map_or(lo, |t| t.0) } else { lo };
+            let at = if matches!(tok, Token::Dedent) && toks.get(idx + 1).is_none() { lo } else { at };
+            let mut e = ctx.err(format!("expected an indented block after {what} on line {line}"), at);
             e.kind = SyntaxErrorKind::IndentationError;
             return e;
         }
@@ -1509,22 +1235,14 @@ fn syntax_error_at(
         if matches!(toks[k].1, Token::Async) && k + 1 < idx {
             k += 1;
         }
-        if matches!(
-            toks[k].1,
-            Token::Def | Token::Class | Token::Try | Token::Finally | Token::Else | Token::For
-        ) {
+        if matches!(toks[k].1, Token::Def | Token::Class | Token::Try | Token::Finally | Token::Else | Token::For) {
             return ctx.err("expected ':'", lo);
         }
     }
     if matches!(tok, Token::NewlineTok) && expects(":") {
         let first = {
             let mut k = idx;
-            while k > 0
-                && !matches!(
-                    toks[k - 1].1,
-                    Token::NewlineTok | Token::Indent | Token::Dedent | Token::StartModule
-                )
-            {
+            while k > 0 && !matches!(toks[k - 1].1, Token::NewlineTok | Token::Indent | Token::Dedent | Token::StartModule) {
                 k -= 1;
             }
             k
@@ -1552,10 +1270,7 @@ fn syntax_error_at(
         return ctx.err("expected 'except' or 'finally' block", lo);
     }
     if expects("else") && !matches!(tok, Token::Else) && !expects("NEWLINE") {
-        let at = (0..idx)
-            .rev()
-            .find(|&k| matches!(toks[k].1, Token::If))
-            .map_or(idx, |k| expr_start(toks, k));
+        let at = (0..idx).rev().find(|&k| matches!(toks[k].1, Token::If)).map_or(idx, |k| expr_start(toks, k));
         return ctx.err("expected 'else' after 'if' expression", toks[at].0);
     }
     if matches!(tok, Token::NewlineTok)
@@ -1564,98 +1279,53 @@ fn syntax_error_at(
         && matches!(toks[line_start].1, Token::From)
         && bracket_depth_before(toks, idx) == 0
     {
-        return ctx.err(
-            "trailing comma not allowed without surrounding parentheses",
-            lo,
-        );
+        return ctx.err("trailing comma not allowed without surrounding parentheses", lo);
     }
-    if matches!(tok, Token::Comma)
-        && matches!(toks[line_start].1, Token::Except)
-        && bracket_depth_before(toks, idx) == 0
-    {
-        return ctx.err(
-            "multiple exception types must be parenthesized",
-            toks[line_start + 1.min(idx)].0,
-        );
+    if matches!(tok, Token::Comma) && matches!(toks[line_start].1, Token::Except) && bracket_depth_before(toks, idx) == 0 {
+        return ctx.err("multiple exception types must be parenthesized", toks[line_start + 1.min(idx)].0);
     }
     if matches!(tok, Token::Dedent) {
         let mut e = ctx.err("unexpected unindent", lo);
         e.kind = SyntaxErrorKind::IndentationError;
         return e;
     }
-    if idx >= 2
-        && matches!(toks[idx - 2].1, Token::Def)
-        && matches!(toks[idx - 1].1, Token::Name(_))
-    {
+    if idx >= 2 && matches!(toks[idx - 2].1, Token::Def) && matches!(toks[idx - 1].1, Token::Name(_)) {
         return ctx.err("expected '('", lo);
     }
     if matches!(tok, Token::Comma | Token::RPar | Token::Colon)
         && idx > 0
         && matches!(toks[idx - 1].1, Token::Equal)
-        && (matches!(
-            toks[line_start].1,
-            Token::Def | Token::Async | Token::Lambda
-        ) || (line_start..idx).any(|k| matches!(toks[k].1, Token::Lambda)))
+        && (matches!(toks[line_start].1, Token::Def | Token::Async | Token::Lambda)
+            || (line_start..idx).any(|k| matches!(toks[k].1, Token::Lambda)))
     {
         return ctx.err("expected default value expression", toks[idx - 1].0);
     }
-    if matches!(tok, Token::Equal)
-        && matches!(toks[line_start].1, Token::Yield)
-        && bracket_depth_before(toks, idx) == 0
-    {
-        return ctx.err(
-            "assignment to yield expression not possible",
-            toks[line_start].0,
-        );
+    if matches!(tok, Token::Equal) && matches!(toks[line_start].1, Token::Yield) && bracket_depth_before(toks, idx) == 0 {
+        return ctx.err("assignment to yield expression not possible", toks[line_start].0);
     }
     if let Some(ob) = innermost_open(toks, idx) {
         if matches!(toks[ob].1, Token::LBrace) {
-            if matches!(tok, Token::RBrace | Token::Comma)
-                && matches!(toks[idx - 1].1, Token::Colon)
-            {
-                return ctx.err(
-                    "expression expected after dictionary key and ':'",
-                    toks[idx - 1].0,
-                );
+            if matches!(tok, Token::RBrace | Token::Comma) && matches!(toks[idx - 1].1, Token::Colon) {
+                return ctx.err("expression expected after dictionary key and ':'", toks[idx - 1].0);
             }
             let start = expr_start(toks, idx);
             let inner = bracket_depth_before(toks, ob + 1);
-            let is_dict = (ob + 1..start).any(|k| {
-                matches!(toks[k].1, Token::Colon | Token::DoubleStar)
-                    && bracket_depth_before(toks, k) == inner
-            });
-            if start > 0
-                && matches!(toks[start - 1].1, Token::Comma)
-                && is_dict
-                && can_start_expr(tok)
-            {
+            let is_dict =
+                (ob + 1..start).any(|k| matches!(toks[k].1, Token::Colon | Token::DoubleStar) && bracket_depth_before(toks, k) == inner);
+            if start > 0 && matches!(toks[start - 1].1, Token::Comma) && is_dict && can_start_expr(tok) {
                 return ctx.err("':' expected after dictionary key", toks[idx - 1].0);
             }
         }
     }
-    let prev = if idx > 0 {
-        Some(&toks[idx - 1].1)
-    } else {
-        None
-    };
+    let prev = if idx > 0 { Some(&toks[idx - 1].1) } else { None };
     // `print "x"`
     if let Some(Token::Name(n)) = prev {
         if n == "print"
             && idx >= 2
-            && matches!(
-                toks[idx - 2].1,
-                Token::NewlineTok
-                    | Token::Indent
-                    | Token::Dedent
-                    | Token::StartModule
-                    | Token::Semi
-            )
+            && matches!(toks[idx - 2].1, Token::NewlineTok | Token::Indent | Token::Dedent | Token::StartModule | Token::Semi)
             && can_start_expr(tok)
         {
-            return ctx.err(
-                "Missing parentheses in call to 'print'. Did you mean print(...)?",
-                toks[idx - 1].0,
-            );
+            return ctx.err("Missing parentheses in call to 'print'. Did you mean print(...)?", toks[idx - 1].0);
         }
     }
     // `if x = 1:` / `[x = 1]`
@@ -1664,57 +1334,33 @@ fn syntax_error_at(
             if idx >= 2
                 && matches!(
                     toks[idx - 2].1,
-                    Token::If
-                        | Token::Elif
-                        | Token::While
-                        | Token::LSqb
-                        | Token::LBrace
-                        | Token::Comma
-                        | Token::LPar
-                        | Token::Assert
+                    Token::If | Token::Elif | Token::While | Token::LSqb | Token::LBrace | Token::Comma | Token::LPar | Token::Assert
                 )
             {
-                if matches!(toks[idx - 2].1, Token::LPar | Token::Comma)
-                    && bracket_call_context(toks, idx)
-                {
-                    return ctx.err(
-                        "expression cannot contain assignment, perhaps you meant \"==\"?",
-                        toks[idx - 1].0,
-                    );
+                if matches!(toks[idx - 2].1, Token::LPar | Token::Comma) && bracket_call_context(toks, idx) {
+                    return ctx.err("expression cannot contain assignment, perhaps you meant \"==\"?", toks[idx - 1].0);
                 }
-                return ctx.err(
-                    "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
-                    toks[idx - 1].0,
-                );
+                return ctx.err("invalid syntax. Maybe you meant '==' or ':=' instead of '='?", toks[idx - 1].0);
             }
         }
         if bracket_call_context(toks, idx) {
             let start = expr_start(toks, idx);
-            return ctx.err(
-                "expression cannot contain assignment, perhaps you meant \"==\"?",
-                toks[start].0,
-            );
+            return ctx.err("expression cannot contain assignment, perhaps you meant \"==\"?", toks[start].0);
         }
     }
     if matches!(tok, Token::ColonEqual)
         && idx > 0
-        && (bracket_depth_before(toks, idx) > 0
-            || matches!(toks[line_start].1, Token::If | Token::Elif | Token::While))
+        && (bracket_depth_before(toks, idx) > 0 || matches!(toks[line_start].1, Token::If | Token::Elif | Token::While))
     {
         let start = expr_start(toks, idx);
         if start + 1 < idx || !matches!(toks[start].1, Token::Name(_)) {
             let e = &toks[idx - 1].1;
             let what = match e {
-                Token::Name(_) if start + 1 < idx && matches!(toks[idx - 2].1, Token::Dot) => {
-                    "attribute"
-                }
+                Token::Name(_) if start + 1 < idx && matches!(toks[idx - 2].1, Token::Dot) => "attribute",
                 Token::RSqb => "subscript",
                 _ => "expression",
             };
-            return ctx.err(
-                format!("cannot use assignment expressions with {what}"),
-                toks[start].0,
-            );
+            return ctx.err(format!("cannot use assignment expressions with {what}"), toks[start].0);
         }
     }
     // `f(a b)`: a missing comma inside brackets.
@@ -1723,10 +1369,7 @@ fn syntax_error_at(
             && can_start_expr(tok)
             && !(matches!(p, Token::Name(_)) && matches!(tok, Token::Str(_)))
             && bracket_depth_before(toks, idx) > 0
-            && !matches!(
-                tok,
-                Token::Not | Token::Tilde | Token::Await | Token::Lambda
-            )
+            && !matches!(tok, Token::Not | Token::Tilde | Token::Await | Token::Lambda)
             && comma_context_ok(toks, idx)
         {
             let start = expr_start(toks, idx);
@@ -1760,21 +1403,14 @@ fn innermost_open(toks: &[Spanned], idx: usize) -> Option<usize> {
 /// parameter, comprehension clause or conditional test).
 fn comma_context_ok(toks: &[Spanned], idx: usize) -> bool {
     let start = expr_start(toks, idx);
-    if start > 0
-        && matches!(
-            toks[start - 1].1,
-            Token::Lambda | Token::For | Token::In | Token::If | Token::ColonEqual | Token::Import
-        )
-    {
+    if start > 0 && matches!(toks[start - 1].1, Token::Lambda | Token::For | Token::In | Token::If | Token::ColonEqual | Token::Import) {
         return false;
     }
     if (start..idx).any(|k| matches!(toks[k].1, Token::Lambda)) {
         return false;
     }
     match innermost_open(toks, idx) {
-        Some(ob) if ob >= 2 => {
-            !(matches!(toks[ob - 2].1, Token::Def) || matches!(toks[ob - 1].1, Token::Import))
-        }
+        Some(ob) if ob >= 2 => !(matches!(toks[ob - 2].1, Token::Def) || matches!(toks[ob - 1].1, Token::Import)),
         Some(ob) if ob >= 1 => !matches!(toks[ob - 1].1, Token::Import),
         _ => true,
     }
@@ -1790,9 +1426,7 @@ fn bracket_call_context(toks: &[Spanned], idx: usize) -> bool {
             Token::RPar | Token::RSqb | Token::RBrace => d += 1,
             Token::LPar | Token::LSqb | Token::LBrace => {
                 if d == 0 {
-                    return matches!(toks[k].1, Token::LPar)
-                        && k > 0
-                        && can_end_expr(&toks[k - 1].1);
+                    return matches!(toks[k].1, Token::LPar) && k > 0 && can_end_expr(&toks[k - 1].1);
                 }
                 d -= 1;
             }
@@ -1852,11 +1486,7 @@ fn expr_start(toks: &[Spanned], idx: usize) -> usize {
     0
 }
 
-fn finish(
-    ctx: &Ctx,
-    prep: &Prepared,
-    result: Result<Top, ParseError<Pos, Token, SyntaxError>>,
-) -> Result<Top, SyntaxError> {
+fn finish(ctx: &Ctx, prep: &Prepared, result: Result<Top, ParseError<Pos, Token, SyntaxError>>) -> Result<Top, SyntaxError> {
     match result {
         Ok(top) => {
             if let Some(p) = ctx.too_deep.get() {
@@ -1867,10 +1497,7 @@ fn finish(
         Err(err) => {
             let is_lex = matches!(&err, ParseError::User { error } if prep.lex.error.as_ref().is_some_and(|l| &l.err == error));
             let e = map_error(ctx, prep, err);
-            if !is_lex
-                && !e.msg.starts_with("unexpected indent")
-                && !e.msg.starts_with("unexpected unindent")
-            {
+            if !is_lex && !e.msg.starts_with("unexpected indent") && !e.msg.starts_with("unexpected unindent") {
                 // An immediate tokenizer error anywhere in the file wins (CPython tokenizes the
                 // rest of the file after a parser error).
                 if let Some(l) = &prep.lex.error {
@@ -1898,13 +1525,7 @@ fn parse_expr_with(ctx: &Ctx, text: &str, base: Pos) -> Result<Expr, SyntaxError
 pub fn parse_module(source: &str, filename: &str) -> Result<Module, SyntaxError> {
     let source = lexer::normalize_newlines(source);
     let ctx = Ctx::new(filename);
-    let prep = prepare(
-        &source,
-        filename,
-        Pos { line: 1, col: 0 },
-        false,
-        Token::StartModule,
-    );
+    let prep = prepare(&source, filename, Pos { line: 1, col: 0 }, false, Token::StartModule);
     let result = run(&ctx, &prep);
     match finish(&ctx, &prep, result)? {
         Top::Module(body) => Ok(Module { body }),
@@ -1915,11 +1536,7 @@ pub fn parse_module(source: &str, filename: &str) -> Result<Module, SyntaxError>
 /// Parses one expression (newlines allowed, as inside brackets); used for f-string fields.
 pub fn parse_expression(source: &str, filename: &str) -> Result<Expr, SyntaxError> {
     let ctx = Ctx::new(filename);
-    let e = parse_expr_with(
-        &ctx,
-        source.trim_start_matches([' ', '\t']),
-        Pos { line: 1, col: 0 },
-    )?;
+    let e = parse_expr_with(&ctx, source.trim_start_matches([' ', '\t']), Pos { line: 1, col: 0 })?;
     Ok(e)
 }
 
@@ -1966,9 +1583,7 @@ pub fn input_is_incomplete(source: &str) -> bool {
             let t = src.trim_end();
             let last_line = t.lines().last().unwrap_or("").trim_start();
             let ends_blank = src.ends_with("\n\n");
-            (e.kind == SyntaxErrorKind::IndentationError
-                && e.msg.starts_with("expected an indented block")
-                && t.ends_with(':'))
+            (e.kind == SyntaxErrorKind::IndentationError && e.msg.starts_with("expected an indented block") && t.ends_with(':'))
                 || (!ends_blank && e.msg == "expected 'except' or 'finally' block")
                 || (!ends_blank && last_line.starts_with('@'))
         }

@@ -20,7 +20,8 @@ pub fn run(vm: &mut Vm) -> i32 {
             Ok(line) => {
                 buffer.push_str(&line);
                 buffer.push('\n');
-                let needs_more = crate::parser::input_is_incomplete(&buffer) || (!buffer.trim().is_empty() && !line.trim().is_empty() && buffer.lines().count() > 1);
+                let needs_more = crate::parser::input_is_incomplete(&buffer)
+                    || (!buffer.trim().is_empty() && !line.trim().is_empty() && buffer.lines().count() > 1);
                 if needs_more {
                     continue;
                 }
@@ -45,7 +46,8 @@ pub fn run(vm: &mut Vm) -> i32 {
 /// Compiles and runs one entry, printing a traceback if it raises.
 fn run_entry(vm: &mut Vm, source: &str, globals: std::rc::Rc<crate::runtime::objects::PyDict>) {
     vm.interp.sources.borrow_mut().insert("<stdin>".into(), std::rc::Rc::from(source));
-    let compiled = crate::parser::parse_module(source, "<stdin>").and_then(|m| crate::compiler::compile(&m, "<stdin>", crate::compiler::Mode::Interactive));
+    let compiled = crate::parser::parse_module(source, "<stdin>")
+        .and_then(|m| crate::compiler::compile(&m, "<stdin>", crate::compiler::Mode::Interactive));
     let code = match compiled {
         Ok(c) => c,
         Err(e) => {

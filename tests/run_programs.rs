@@ -95,13 +95,10 @@ fn collect_samples() -> Vec<Case> {
 fn sample_expectation(path: &Path) -> Result<Expected, String> {
     let missing = |ext: &str| format!("no .{ext} file beside it: run `python3 scripts/bless.py`");
     let stdout = std::fs::read_to_string(path.with_extension("out")).map_err(|_| missing("out"))?;
-    let status_text =
-        std::fs::read_to_string(path.with_extension("status")).map_err(|_| missing("status"))?;
+    let status_text = std::fs::read_to_string(path.with_extension("status")).map_err(|_| missing("status"))?;
     let mut lines = status_text.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.trim().parse::<i32>().ok())
-        .ok_or_else(|| format!("malformed .status file: {status_text:?}"))?;
+    let status =
+        lines.next().and_then(|l| l.trim().parse::<i32>().ok()).ok_or_else(|| format!("malformed .status file: {status_text:?}"))?;
     let last = lines.next().unwrap_or("").trim_end().to_string();
     Ok(Expected { stdout, status, last_stderr: Some(last) })
 }
@@ -116,9 +113,7 @@ fn collect_programs() -> Vec<Case> {
         .iter()
         .flat_map(|area| tpy_files(area))
         .map(|path| {
-            let expected = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read: {e}"))
-                .map(|text| inline_expectation(&text));
+            let expected = std::fs::read_to_string(&path).map_err(|e| format!("cannot read: {e}")).map(|text| inline_expectation(&text));
             Case { rel: relative(&path), args: Vec::new(), expected }
         })
         .collect()
@@ -189,8 +184,11 @@ fn run_suite(suite: &str, cases: Vec<Case>) {
         }
     }
     let passed = total - failed.len();
-    eprintln!("{suite}: {passed} passed, {} failed, {total} total{}", failed.len(),
-              if filter.is_empty() { String::new() } else { format!(" (TPY_FILTER={filter:?})") });
+    eprintln!(
+        "{suite}: {passed} passed, {} failed, {total} total{}",
+        failed.len(),
+        if filter.is_empty() { String::new() } else { format!(" (TPY_FILTER={filter:?})") }
+    );
     if !failed.is_empty() {
         panic!("{} of {total} {suite} failed: {}", failed.len(), failed.join(", "));
     }
@@ -318,12 +316,7 @@ fn diff(expected: &str, actual: &str) -> String {
     let want: Vec<&str> = expected.split_inclusive('\n').collect();
     let got: Vec<&str> = actual.split_inclusive('\n').collect();
     let prefix = want.iter().zip(&got).take_while(|(a, b)| a == b).count();
-    let suffix = want[prefix..]
-        .iter()
-        .rev()
-        .zip(got[prefix..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
+    let suffix = want[prefix..].iter().rev().zip(got[prefix..].iter().rev()).take_while(|(a, b)| a == b).count();
     let mut out = String::new();
     if prefix > 0 {
         out.push_str(&format!("    @@ line {} @@\n     {}", prefix + 1, show(want[prefix - 1])));

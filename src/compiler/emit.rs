@@ -216,12 +216,7 @@ impl CodeBuilder {
         let exception_table = self
             .exception_table
             .iter()
-            .map(|&(start, end, l, depth)| ExceptionEntry {
-                start,
-                end,
-                target: self.labels[l.0].expect("handler label unbound"),
-                depth,
-            })
+            .map(|&(start, end, l, depth)| ExceptionEntry { start, end, target: self.labels[l.0].expect("handler label unbound"), depth })
             .collect();
         let cell_params = self
             .cellvars
@@ -299,8 +294,20 @@ pub fn stack_effect(ins: &Instr) -> (i32, i32) {
     use Instr::*;
     let n = |x: u32| x as i32;
     let e = match *ins {
-        Nop | Swap { .. } | UnaryNegative | UnaryPositive | UnaryNot | UnaryInvert | GetIter | ListToTuple
-        | GetYieldFromIter | GetAwaitable | SetupAnnotations | AsyncGenWrap | Jump { .. } | JumpBackward { .. } => 0,
+        Nop
+        | Swap { .. }
+        | UnaryNegative
+        | UnaryPositive
+        | UnaryNot
+        | UnaryInvert
+        | GetIter
+        | ListToTuple
+        | GetYieldFromIter
+        | GetAwaitable
+        | SetupAnnotations
+        | AsyncGenWrap
+        | Jump { .. }
+        | JumpBackward { .. } => 0,
         PopTop | StoreFast { .. } | StoreDeref { .. } | StoreGlobal { .. } | StoreName { .. } => -1,
         Copy { .. } | LoadConst { .. } | LoadFast { .. } | LoadDeref { .. } | LoadClosure { .. } => 1,
         LoadClassDeref { .. } | LoadGlobal { .. } | LoadName { .. } | LoadBuildClass | LoadAssertionError => 1,

@@ -71,9 +71,7 @@ impl Compiler {
             ExprKind::ListComp { elt, generators } => self.comprehension(e, CompKind::List, generators, elt, None)?,
             ExprKind::SetComp { elt, generators } => self.comprehension(e, CompKind::Set, generators, elt, None)?,
             ExprKind::GeneratorExp { elt, generators } => self.comprehension(e, CompKind::Gen, generators, elt, None)?,
-            ExprKind::DictComp { key, value, generators } => {
-                self.comprehension(e, CompKind::Dict, generators, key, Some(value))?
-            }
+            ExprKind::DictComp { key, value, generators } => self.comprehension(e, CompKind::Dict, generators, key, Some(value))?,
             ExprKind::Await(v) => {
                 if !matches!(self.scope_kind(), ScopeKind::Function | ScopeKind::Comprehension) {
                     return Err(self.error("'await' outside function", e.pos));

@@ -30,16 +30,28 @@ pub enum Mode {
 #[derive(Clone)]
 enum Block {
     /// A `for` loop: its iterator is on the stack.
-    For { brk: Label, cont: Label },
-    While { brk: Label, cont: Label },
+    For {
+        brk: Label,
+        cont: Label,
+    },
+    While {
+        brk: Label,
+        cont: Label,
+    },
     /// Inside `try` of try/finally: the finally body must run on the way out.
     Finally(Rc<Vec<ast::Stmt>>, Holes),
     /// Inside an `except` handler: the saved exception is on the stack; `name` is unbound after.
-    Handler { name: Option<String>, holes: Holes },
+    Handler {
+        name: Option<String>,
+        holes: Holes,
+    },
     /// Inside a `finally` body run for an exception: the exception and saved one are on the stack.
     FinallyExc(Holes),
     /// Inside `with`: the bound `__exit__` is on the stack.
-    With { is_async: bool, holes: Holes },
+    With {
+        is_async: bool,
+        holes: Holes,
+    },
 }
 
 pub struct Compiler {

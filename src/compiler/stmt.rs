@@ -1,9 +1,9 @@
 //! Statements → bytecode, one function per statement kind.
 
 use super::{Block, Compiler, Mode, NameOp};
-use crate::compiler::emit::Holes;
 use crate::ast::*;
 use crate::bytecode::{flags, Instr};
+use crate::compiler::emit::Holes;
 use crate::compiler::symtable::{node_key, ScopeKind};
 use crate::error::SyntaxError;
 use crate::runtime::value::Value;
@@ -19,12 +19,9 @@ pub fn has_annotation(s: &Stmt) -> bool {
             body.iter().chain(orelse).any(has_annotation)
         }
         StmtKind::With { body, .. } => body.iter().any(has_annotation),
-        StmtKind::Try { body, handlers, orelse, finalbody } => body
-            .iter()
-            .chain(orelse)
-            .chain(finalbody)
-            .chain(handlers.iter().flat_map(|h| h.body.iter()))
-            .any(has_annotation),
+        StmtKind::Try { body, handlers, orelse, finalbody } => {
+            body.iter().chain(orelse).chain(finalbody).chain(handlers.iter().flat_map(|h| h.body.iter())).any(has_annotation)
+        }
         _ => false,
     }
 }
@@ -65,9 +62,7 @@ impl Compiler {
                 }
             }
             StmtKind::AugAssign { target, op, value } => self.aug_assign(target, *op, value)?,
-            StmtKind::AnnAssign { target, annotation, value, simple } => {
-                self.ann_assign(target, annotation, value.as_ref(), *simple)?
-            }
+            StmtKind::AnnAssign { target, annotation, value, simple } => self.ann_assign(target, annotation, value.as_ref(), *simple)?,
             StmtKind::Delete(targets) => {
                 for t in targets {
                     self.delete_target(t)?;
@@ -818,7 +813,6 @@ impl Compiler {
         Ok(())
     }
 }
-
 
 /// The docstring of a body: a string constant as its first statement.
 fn docstring(body: &[Stmt]) -> Option<&str> {

@@ -440,16 +440,12 @@ impl Builder<'_> {
                 }
                 values.iter().try_for_each(|v| self.expr(v))?;
             }
-            ExprKind::Set(items) | ExprKind::List(items) | ExprKind::Tuple(items) => {
-                items.iter().try_for_each(|v| self.expr(v))?
-            }
+            ExprKind::Set(items) | ExprKind::List(items) | ExprKind::Tuple(items) => items.iter().try_for_each(|v| self.expr(v))?,
             ExprKind::ListComp { elt, generators } | ExprKind::SetComp { elt, generators } => {
                 self.comprehension(e, generators, &[elt], "<listcomp>")?
             }
             ExprKind::GeneratorExp { elt, generators } => self.comprehension(e, generators, &[elt], "<genexpr>")?,
-            ExprKind::DictComp { key, value, generators } => {
-                self.comprehension(e, generators, &[key, value], "<dictcomp>")?
-            }
+            ExprKind::DictComp { key, value, generators } => self.comprehension(e, generators, &[key, value], "<dictcomp>")?,
             ExprKind::Await(v) => {
                 self.expr(v)?;
             }
@@ -605,8 +601,7 @@ fn resolve_scope(table: &mut SymbolTable, idx: usize) -> HashSet<String> {
                     free_here.insert(n);
                 }
             }
-            let mut used: Vec<String> =
-                sc.used.iter().filter(|n| !sc.is_local(n) && !sc.globals.contains(*n)).cloned().collect();
+            let mut used: Vec<String> = sc.used.iter().filter(|n| !sc.is_local(n) && !sc.globals.contains(*n)).cloned().collect();
             used.extend(sc.nonlocals.iter().cloned());
             for n in used {
                 free_here.insert(n);

@@ -4,8 +4,8 @@
 
 use crate::bytecode::CodeObject;
 use crate::runtime::objects::{
-    BoundMethod, Builtin, NativeObject, PyBytes, PyClass, PyDict, PyFunction, PyGenerator,
-    PyInstance, PyList, PyModule, PyRange, PySet, PySlice, PyStr, PyTuple,
+    BoundMethod, Builtin, NativeObject, PyBytes, PyClass, PyDict, PyFunction, PyGenerator, PyInstance, PyList, PyModule, PyRange, PySet,
+    PySlice, PyStr, PyTuple,
 };
 use num_bigint::BigInt;
 use std::rc::Rc;
@@ -75,9 +75,7 @@ impl Value {
     /// caches small ints and the singletons, so `x is None` and `True is True` hold).
     pub fn is(&self, other: &Value) -> bool {
         match (self, other) {
-            (Value::None, Value::None)
-            | (Value::NotImplemented, Value::NotImplemented)
-            | (Value::Ellipsis, Value::Ellipsis) => true,
+            (Value::None, Value::None) | (Value::NotImplemented, Value::NotImplemented) | (Value::Ellipsis, Value::Ellipsis) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
             (Value::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),

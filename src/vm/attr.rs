@@ -180,11 +180,9 @@ impl Vm {
                 cls.set_attr(name, value);
                 Ok(())
             }
-            Value::Class(cls) => Err(self.type_error(format!(
-                "cannot set '{}' attribute of immutable type '{}'",
-                name.as_str(),
-                cls.name().as_str()
-            ))),
+            Value::Class(cls) => {
+                Err(self.type_error(format!("cannot set '{}' attribute of immutable type '{}'", name.as_str(), cls.name().as_str())))
+            }
             Value::Module(m) => {
                 m.dict.set_str(name, value);
                 Ok(())
@@ -293,9 +291,7 @@ impl Vm {
 fn is_data_descriptor(vm: &Vm, a: &Value) -> bool {
     match a {
         Value::Native(n) => matches!(n.data, NativeData::Property { .. }),
-        Value::Instance(i) => {
-            i.class.lookup(&vm.interp.names.__set__).is_some() || i.class.lookup(&vm.interp.names.__delete__).is_some()
-        }
+        Value::Instance(i) => i.class.lookup(&vm.interp.names.__set__).is_some() || i.class.lookup(&vm.interp.names.__delete__).is_some(),
         _ => false,
     }
 }

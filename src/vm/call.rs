@@ -376,10 +376,7 @@ impl Vm {
             match b {
                 Value::Class(c) => {
                     if c.base_kind == BaseKind::Final {
-                        return Err(self.type_error(format!(
-                            "type '{}' is not an acceptable base type",
-                            c.name().as_str()
-                        )));
+                        return Err(self.type_error(format!("type '{}' is not an acceptable base type", c.name().as_str())));
                     }
                     base_classes.push(c)
                 }

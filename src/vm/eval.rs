@@ -319,12 +319,7 @@ impl Vm {
                     let mut all: Vec<Value> = f.stack.drain(split..).collect();
                     let callable = pop(f);
                     let kw_vals = all.split_off(all.len() - names.items.len());
-                    let kw = names
-                        .items
-                        .iter()
-                        .zip(kw_vals)
-                        .map(|(k, v)| (k.as_pystr().expect("kw name").clone(), v))
-                        .collect();
+                    let kw = names.items.iter().zip(kw_vals).map(|(k, v)| (k.as_pystr().expect("kw name").clone(), v)).collect();
                     let result = self.call(&callable, Args { pos: all.into_iter().collect(), kw })?;
                     f.stack.push(result);
                     self.check_point();
@@ -740,10 +735,7 @@ impl Vm {
 
     fn unbound_local(&self, f: &Frame, slot: u32) -> PyException {
         let name = f.code.varnames[slot as usize].as_str();
-        self.new_error(
-            ExcKind::UnboundLocalError,
-            format!("cannot access local variable '{name}' where it is not associated with a value"),
-        )
+        self.new_error(ExcKind::UnboundLocalError, format!("cannot access local variable '{name}' where it is not associated with a value"))
     }
 
     fn unbound_cell(&self, f: &Frame, idx: u32) -> PyException {

@@ -109,10 +109,8 @@ impl Vm {
             Some(Value::Str(f)) => f.as_str().to_string(),
             _ => "unknown location".to_string(),
         };
-        let e = self.new_error(
-            ExcKind::ImportError,
-            format!("cannot import name '{}' from '{}' ({location})", name.as_str(), m.name.as_str()),
-        );
+        let e =
+            self.new_error(ExcKind::ImportError, format!("cannot import name '{}' from '{}' ({location})", name.as_str(), m.name.as_str()));
         Err(e)
     }
 

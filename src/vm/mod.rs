@@ -164,7 +164,6 @@ impl Vm {
         let _ = self.print_exception(e);
         1
     }
-
 }
 
 impl Vm {

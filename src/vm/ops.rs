@@ -180,8 +180,19 @@ impl Vm {
         if op == BinOp::Add && matches!(a, Value::Tuple(_)) {
             return self.type_error(format!("can only concatenate tuple (not \"{tb}\") to tuple"));
         }
-        if op == BinOp::Mult && (matches!(a, Value::Str(_) | Value::List(_) | Value::Tuple(_)) || matches!(b, Value::Str(_) | Value::List(_) | Value::Tuple(_))) {
-            let t = if is_number(a) || is_number(b) { if is_number(a) { tb.clone() } else { ta.clone() } } else { tb.clone() };
+        if op == BinOp::Mult
+            && (matches!(a, Value::Str(_) | Value::List(_) | Value::Tuple(_))
+                || matches!(b, Value::Str(_) | Value::List(_) | Value::Tuple(_)))
+        {
+            let t = if is_number(a) || is_number(b) {
+                if is_number(a) {
+                    tb.clone()
+                } else {
+                    ta.clone()
+                }
+            } else {
+                tb.clone()
+            };
             let _ = t;
             if matches!(b, Value::Float(_)) || matches!(a, Value::Float(_)) || !(is_number(a) || is_number(b)) {
                 let other = if matches!(a, Value::Str(_) | Value::List(_) | Value::Tuple(_)) { &tb } else { &ta };
@@ -189,7 +200,13 @@ impl Vm {
             }
         }
         let sym = op_symbol(op);
-        let sym = if inplace && op != BinOp::Pow { format!("{sym}=") } else if inplace { "**=".into() } else { sym.to_string() };
+        let sym = if inplace && op != BinOp::Pow {
+            format!("{sym}=")
+        } else if inplace {
+            "**=".into()
+        } else {
+            sym.to_string()
+        };
         self.type_error(format!("unsupported operand type(s) for {sym}: '{ta}' and '{tb}'"))
     }
 
@@ -618,8 +635,8 @@ impl Vm {
                 return Ok(Some(eq == (op == CmpOp::Eq)));
             }
             (Value::Range(x), Value::Range(y)) if matches!(op, CmpOp::Eq | CmpOp::NotEq) => {
-                let same = (x.is_empty() && y.is_empty())
-                    || (x.start == y.start && x.len() == y.len() && (x.len() == 1 || x.step == y.step));
+                let same =
+                    (x.is_empty() && y.is_empty()) || (x.start == y.start && x.len() == y.len() && (x.len() == 1 || x.step == y.step));
                 return Ok(Some(same == (op == CmpOp::Eq)));
             }
             _ => {
@@ -704,7 +721,10 @@ impl Vm {
                 }
                 let cls = self.type_of(container);
                 let native_iterable = matches!(container, Value::Native(_) | Value::Generator(_));
-                if native_iterable || cls.lookup(&self.interp.names.__iter__).is_some() || cls.lookup(&self.interp.names.__getitem__).is_some() {
+                if native_iterable
+                    || cls.lookup(&self.interp.names.__iter__).is_some()
+                    || cls.lookup(&self.interp.names.__getitem__).is_some()
+                {
                     let it = self.get_iter(container)?;
                     while let Some(v) = self.next(&it)? {
                         if self.eq(&v, item)? {

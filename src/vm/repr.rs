@@ -189,7 +189,9 @@ impl Vm {
                 };
                 format!("<{kind} object {} at {:#x}>", g.qualname.as_str(), addr(v))
             }
-            Value::Code(c) => format!("<code object {} at {:#x}, file \"{}\", line {}>", c.name.as_str(), addr(v), c.filename, c.firstlineno),
+            Value::Code(c) => {
+                format!("<code object {} at {:#x}, file \"{}\", line {}>", c.name.as_str(), addr(v), c.filename, c.firstlineno)
+            }
             Value::Instance(_) => self.repr_instance(v)?,
             Value::Native(n) => match &n.data {
                 NativeData::DictView(d, kind) => {

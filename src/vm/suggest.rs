@@ -90,14 +90,8 @@ impl Vm {
     /// the frame's locals, then its globals, then the builtins).
     pub fn name_error_in(&self, f: &super::frame::Frame, name: &str) -> super::PyException {
         let e = self.name_error(name);
-        let locals: Vec<String> = f
-            .code
-            .varnames
-            .iter()
-            .zip(f.locals.iter())
-            .filter(|(_, v)| v.is_some())
-            .map(|(n, _)| n.as_str().to_string())
-            .collect();
+        let locals: Vec<String> =
+            f.code.varnames.iter().zip(f.locals.iter()).filter(|(_, v)| v.is_some()).map(|(n, _)| n.as_str().to_string()).collect();
         let mut found = best_match(name, locals.iter().map(String::as_str));
         if found.is_none() {
             let mut scopes = Vec::new();

@@ -22,7 +22,9 @@ fn step(vm: &mut Vm, st: IterState) -> (PyResult<Option<Value>>, IterState) {
         IterState::Enumerate { inner, count } => match vm.next(&inner) {
             Ok(Some(v)) => {
                 let next = match &count {
-                    Value::Int(i) => i.checked_add(1).map(Value::Int).unwrap_or_else(|| Value::from_bigint(num_bigint::BigInt::from(*i) + 1)),
+                    Value::Int(i) => {
+                        i.checked_add(1).map(Value::Int).unwrap_or_else(|| Value::from_bigint(num_bigint::BigInt::from(*i) + 1))
+                    }
                     Value::BigInt(b) => Value::from_bigint((**b).clone() + 1),
                     other => other.clone(),
                 };
@@ -38,7 +40,12 @@ fn step(vm: &mut Vm, st: IterState) -> (PyResult<Option<Value>>, IterState) {
                     Ok(None) => {
                         if strict && (i > 0 || zip_rest_nonempty(vm, &iters[1..])) {
                             let msg = if i > 0 {
-                                format!("zip() argument {} is shorter than argument{} 1{}", i + 1, if i > 1 { "s" } else { "" }, if i > 1 { format!("-{i}") } else { String::new() })
+                                format!(
+                                    "zip() argument {} is shorter than argument{} 1{}",
+                                    i + 1,
+                                    if i > 1 { "s" } else { "" },
+                                    if i > 1 { format!("-{i}") } else { String::new() }
+                                )
                             } else {
                                 "zip() argument 2 is longer than argument 1".to_string()
                             };
@@ -71,11 +78,8 @@ fn step(vm: &mut Vm, st: IterState) -> (PyResult<Option<Value>>, IterState) {
         IterState::Filter { func, inner } => loop {
             match vm.next(&inner) {
                 Ok(Some(v)) => {
-                    let keep = if func.is_none() {
-                        vm.is_true(&v)
-                    } else {
-                        vm.call(&func, Args::new([v.clone()])).and_then(|r| vm.is_true(&r))
-                    };
+                    let keep =
+                        if func.is_none() { vm.is_true(&v) } else { vm.call(&func, Args::new([v.clone()])).and_then(|r| vm.is_true(&r)) };
                     match keep {
                         Ok(true) => return (Ok(Some(v)), IterState::Filter { func, inner }),
                         Ok(false) => continue,
@@ -103,7 +107,9 @@ fn callable_step(vm: &mut Vm, func: Value, sentinel: Value) -> (PyResult<Option<
                 let next = Value::tuple(vec![getitem, Value::Int(if let Value::Int(i) = index { i + 1 } else { 0 })]);
                 (Ok(Some(v)), IterState::Callable { func: next, sentinel })
             }
-            Err(e) if vm.exc_matches(&e, ExcKind::IndexError) || vm.exc_matches(&e, ExcKind::StopIteration) => (Ok(None), IterState::Exhausted),
+            Err(e) if vm.exc_matches(&e, ExcKind::IndexError) || vm.exc_matches(&e, ExcKind::StopIteration) => {
+                (Ok(None), IterState::Exhausted)
+            }
             Err(e) => (Err(e), IterState::Exhausted),
         };
     }
@@ -128,7 +134,8 @@ fn iter(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn next(vm: &mut Vm, args: Args) -> PyResult<Value> {
     vm.check_args("next", &args, 1, 2)?;
     let it = &args.pos[0];
-    let is_iter = matches!(it, Value::Generator(_)) || matches!(it, Value::Native(n) if matches!(n.data, NativeData::Iter(_)))
+    let is_iter = matches!(it, Value::Generator(_))
+        || matches!(it, Value::Native(n) if matches!(n.data, NativeData::Iter(_)))
         || vm.type_of(it).lookup(&vm.interp.names.__next__).is_some();
     if !is_iter {
         return Err(vm.type_error(format!("'{}' object is not an iterator", vm.type_name(it))));
@@ -136,9 +143,7 @@ fn next(vm: &mut Vm, args: Args) -> PyResult<Value> {
     if let (Value::Generator(g), None) = (it, args.pos.get(1)) {
         return match vm.resume_generator(g, Value::None, None)? {
             crate::vm::generator::GenStep::Yielded(v) => Ok(v),
-            crate::vm::generator::GenStep::Returned(v) => {
-                Err(vm.stop_iteration(if v.is_none() { None } else { Some(v) }))
-            }
+            crate::vm::generator::GenStep::Returned(v) => Err(vm.stop_iteration(if v.is_none() { None } else { Some(v) })),
         };
     }
     match vm.next(it)? {

@@ -25,8 +25,25 @@ pub fn make_builtins(t: &Types) -> Rc<PyDict> {
     add_functions(&d, iterators::FUNCTIONS);
     add_functions(&d, numeric::FUNCTIONS);
     let classes = [
-        &t.object, &t.type_, &t.int, &t.bool, &t.float, &t.str, &t.bytes, &t.bytearray, &t.list, &t.tuple, &t.dict, &t.set,
-        &t.frozenset, &t.range, &t.slice, &t.property, &t.classmethod, &t.staticmethod, &t.super_,
+        &t.object,
+        &t.type_,
+        &t.int,
+        &t.bool,
+        &t.float,
+        &t.str,
+        &t.bytes,
+        &t.bytearray,
+        &t.list,
+        &t.tuple,
+        &t.dict,
+        &t.set,
+        &t.frozenset,
+        &t.range,
+        &t.slice,
+        &t.property,
+        &t.classmethod,
+        &t.staticmethod,
+        &t.super_,
     ];
     for c in classes {
         d.set_str(&c.name(), Value::Class(c.clone()));

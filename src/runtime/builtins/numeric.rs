@@ -11,7 +11,10 @@ use crate::vm::{PyResult, Vm};
 fn abs(vm: &mut Vm, args: Args) -> PyResult<Value> {
     vm.check_args("abs", &args, 1, 1)?;
     match &args.pos[0] {
-        Value::Int(i) => Ok(i.checked_abs().map(Value::Int).unwrap_or_else(|| Value::from_bigint(num_bigint::BigInt::from(*i).magnitude().clone().into()))),
+        Value::Int(i) => Ok(i
+            .checked_abs()
+            .map(Value::Int)
+            .unwrap_or_else(|| Value::from_bigint(num_bigint::BigInt::from(*i).magnitude().clone().into()))),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::BigInt(b) => Ok(Value::from_bigint(b.magnitude().clone().into())),
         Value::Float(f) => Ok(Value::Float(f.abs())),

@@ -38,7 +38,14 @@ pub fn merge_sort<T: Clone>(v: &mut [T], lt: &mut dyn FnMut(&T, &T) -> PyResult<
     Ok(())
 }
 
-fn merge<T: Clone>(v: &mut [T], start: usize, mid: usize, end: usize, buf: &mut Vec<T>, lt: &mut dyn FnMut(&T, &T) -> PyResult<bool>) -> PyResult<()> {
+fn merge<T: Clone>(
+    v: &mut [T],
+    start: usize,
+    mid: usize,
+    end: usize,
+    buf: &mut Vec<T>,
+    lt: &mut dyn FnMut(&T, &T) -> PyResult<bool>,
+) -> PyResult<()> {
     buf.clear();
     let (mut i, mut j) = (start, mid);
     while i < mid && j < end {

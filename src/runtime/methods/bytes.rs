@@ -49,26 +49,14 @@ pub fn bytes_like(v: &Value) -> Option<Vec<u8>> {
 
 /// The bytes-like argument, or `TypeError: a bytes-like object is required, not 'str'`.
 pub fn bytes_arg(vm: &Vm, v: &Value) -> PyResult<Vec<u8>> {
-    bytes_like(v).ok_or_else(|| {
-        vm.type_error(format!(
-            "a bytes-like object is required, not '{}'",
-            vm.type_name(v)
-        ))
-    })
+    bytes_like(v).ok_or_else(|| vm.type_error(format!("a bytes-like object is required, not '{}'", vm.type_name(v))))
 }
 
 /// The receiver of a bytes/bytearray method: (the plain value, its data copied).
 pub fn this(vm: &Vm, args: &Args) -> PyResult<(Value, Vec<u8>)> {
-    let v = args
-        .pos
-        .first()
-        .ok_or_else(|| vm.type_error("unbound method needs an argument"))?;
-    let b = as_bytes_value(v).ok_or_else(|| {
-        vm.type_error(format!(
-            "descriptor requires a 'bytes' object but received a '{}'",
-            vm.type_name(v)
-        ))
-    })?;
+    let v = args.pos.first().ok_or_else(|| vm.type_error("unbound method needs an argument"))?;
+    let b = as_bytes_value(v)
+        .ok_or_else(|| vm.type_error(format!("descriptor requires a 'bytes' object but received a '{}'", vm.type_name(v))))?;
     let data = match &b {
         Value::Bytes(x) | Value::ByteArray(x) => x.data.borrow().clone(),
         _ => Vec::new(),
@@ -80,10 +68,7 @@ pub fn this(vm: &Vm, args: &Args) -> PyResult<(Value, Vec<u8>)> {
 fn this_ba(vm: &Vm, args: &Args) -> PyResult<Rc<PyBytes>> {
     match args.pos.first() {
         Some(Value::ByteArray(b)) => Ok(b.clone()),
-        Some(v) => Err(vm.type_error(format!(
-            "descriptor requires a 'bytearray' object but received a '{}'",
-            vm.type_name(v)
-        ))),
+        Some(v) => Err(vm.type_error(format!("descriptor requires a 'bytearray' object but received a '{}'", vm.type_name(v)))),
         None => Err(vm.type_error("unbound method needs an argument")),
     }
 }
@@ -103,51 +88,29 @@ pub fn byte_value(vm: &mut Vm, v: &Value, msg: &str) -> PyResult<u8> {
 
 // ----- codecs -----
 
-fn utf8_error(
-    vm: &Vm,
-    data: &[u8],
-    e: std::str::Utf8Error,
-    offset: usize,
-) -> crate::vm::PyException {
+fn utf8_error(vm: &Vm, data: &[u8], e: std::str::Utf8Error, offset: usize) -> crate::vm::PyException {
     let pos = offset + e.valid_up_to();
     let (len, reason) = match e.error_len() {
         None => (data.len() - pos, "unexpected end of data"),
         Some(n) => {
             let b = data[pos];
-            let reason = if (0x80..0xc2).contains(&b) || b >= 0xf5 {
-                "invalid start byte"
-            } else {
-                "invalid continuation byte"
-            };
+            let reason = if (0x80..0xc2).contains(&b) || b >= 0xf5 { "invalid start byte" } else { "invalid continuation byte" };
             (n, reason)
         }
     };
-    let what = if len <= 1 {
-        format!("byte 0x{:02x} in position {pos}", data[pos])
-    } else {
-        format!("bytes in position {pos}-{}", pos + len - 1)
-    };
-    vm.new_error(
-        ExcKind::UnicodeDecodeError,
-        format!("'utf-8' codec can't decode {what}: {reason}"),
-    )
+    let what =
+        if len <= 1 { format!("byte 0x{:02x} in position {pos}", data[pos]) } else { format!("bytes in position {pos}-{}", pos + len - 1) };
+    vm.new_error(ExcKind::UnicodeDecodeError, format!("'utf-8' codec can't decode {what}: {reason}"))
 }
 
 fn unknown_handler(vm: &Vm, errors: &str) -> crate::vm::PyException {
-    vm.new_error(
-        ExcKind::LookupError,
-        format!("unknown error handler name '{errors}'"),
-    )
+    vm.new_error(ExcKind::LookupError, format!("unknown error handler name '{errors}'"))
 }
 
 /// Decodes `data` with one of the codecs of `str::normalize_encoding`.
 pub fn decode_bytes(vm: &Vm, data: &[u8], encoding: &str, errors: &str) -> PyResult<String> {
-    let codec = super::str::normalize_encoding(encoding).ok_or_else(|| {
-        vm.new_error(
-            ExcKind::LookupError,
-            format!("unknown encoding: {encoding}"),
-        )
-    })?;
+    let codec = super::str::normalize_encoding(encoding)
+        .ok_or_else(|| vm.new_error(ExcKind::LookupError, format!("unknown encoding: {encoding}")))?;
     match codec {
         "utf-8" => {
             let mut out = String::with_capacity(data.len());
@@ -167,9 +130,7 @@ pub fn decode_bytes(vm: &Vm, data: &[u8], encoding: &str, errors: &str) -> PyRes
                             "strict" => return Err(utf8_error(vm, data, e, offset)),
                             "ignore" => {}
                             "replace" => out.push('\u{fffd}'),
-                            "backslashreplace" => rest[good..good + bad]
-                                .iter()
-                                .for_each(|b| out.push_str(&format!("\\x{b:02x}"))),
+                            "backslashreplace" => rest[good..good + bad].iter().for_each(|b| out.push_str(&format!("\\x{b:02x}"))),
                             "surrogateescape" => out.push('\u{fffd}'),
                             other => return Err(unknown_handler(vm, other)),
                         }
@@ -215,13 +176,7 @@ fn decode(vm: &mut Vm, args: Args) -> PyResult<Value> {
 // ----- constructors -----
 
 /// The bytes of `bytes(source, encoding, errors)`; `what` is "bytes" or "bytearray".
-fn construct(
-    vm: &mut Vm,
-    src: Option<Value>,
-    enc: Option<Value>,
-    errors: Option<Value>,
-    what: &str,
-) -> PyResult<Vec<u8>> {
+fn construct(vm: &mut Vm, src: Option<Value>, enc: Option<Value>, errors: Option<Value>, what: &str) -> PyResult<Vec<u8>> {
     let Some(src) = src else {
         if enc.is_some() {
             return Err(vm.type_error("encoding without a string argument"));
@@ -255,19 +210,14 @@ fn construct(
             return Ok(vec![0; *n as usize]);
         }
         Value::Bool(b) => return Ok(vec![0; *b as usize]),
-        Value::BigInt(_) => {
-            return Err(vm.overflow_error("cannot fit 'int' into an index-sized integer"))
-        }
+        Value::BigInt(_) => return Err(vm.overflow_error("cannot fit 'int' into an index-sized integer")),
         Value::Str(_) => unreachable!("handled above"),
         Value::Instance(_) => {
             let key = vm.intern("__bytes__");
             if let Some(r) = vm.call_method_opt(&src, &key, Args::default())? {
                 return match &r {
                     Value::Bytes(b) => Ok(b.data.borrow().clone()),
-                    other => Err(vm.type_error(format!(
-                        "__bytes__ returned non-bytes (type {})",
-                        vm.type_name(other)
-                    ))),
+                    other => Err(vm.type_error(format!("__bytes__ returned non-bytes (type {})", vm.type_name(other)))),
                 };
             }
             let key = vm.interp.names.__index__.clone();
@@ -284,18 +234,11 @@ fn construct(
     let it = match vm.get_iter(&src) {
         Ok(it) => it,
         Err(e) if vm.exc_matches(&e, ExcKind::TypeError) => {
-            return Err(vm.type_error(format!(
-                "cannot convert '{}' object to {what}",
-                vm.type_name(&src)
-            )))
+            return Err(vm.type_error(format!("cannot convert '{}' object to {what}", vm.type_name(&src))))
         }
         Err(e) => return Err(e),
     };
-    let msg = if what == "bytes" {
-        "bytes must be in range(0, 256)"
-    } else {
-        "byte must be in range(0, 256)"
-    };
+    let msg = if what == "bytes" { "bytes must be in range(0, 256)" } else { "byte must be in range(0, 256)" };
     let mut out = Vec::new();
     while let Some(v) = vm.next(&it)? {
         out.push(byte_value(vm, &v, msg)?);
@@ -309,12 +252,7 @@ fn bytes_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let (src, enc, errors) = (p[0].take(), p[1].take(), p[2].take());
     let data = construct(vm, src, enc, errors, "bytes")?;
     let bytes_cls = vm.interp.types.bytes.clone();
-    Ok(super::int::wrap_for_subclass(
-        vm,
-        &cls,
-        &bytes_cls,
-        new_bytes(data),
-    ))
+    Ok(super::int::wrap_for_subclass(vm, &cls, &bytes_cls, new_bytes(data)))
 }
 
 fn bytearray_new(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
@@ -323,14 +261,7 @@ fn bytearray_new(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
 
 fn bytearray_init(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let ba = this_ba(vm, &args)?;
-    let mut p = clinic_kw(
-        vm,
-        &args,
-        "bytearray",
-        &["source", "encoding", "errors"],
-        1,
-        0,
-    )?;
+    let mut p = clinic_kw(vm, &args, "bytearray", &["source", "encoding", "errors"], 1, 0)?;
     let (src, enc, errors) = (p[0].take(), p[1].take(), p[2].take());
     let data = construct(vm, src, enc, errors, "bytearray")?;
     *ba.data.borrow_mut() = data;
@@ -386,53 +317,30 @@ fn fromhex(vm: &mut Vm, args: Args) -> PyResult<Value> {
         return Err(vm.type_error("fromhex() takes no keyword arguments"));
     }
     if args.pos.len() != 2 {
-        return Err(vm.type_error(format!(
-            "fromhex() takes exactly one argument ({} given)",
-            args.pos.len().saturating_sub(1)
-        )));
+        return Err(vm.type_error(format!("fromhex() takes exactly one argument ({} given)", args.pos.len().saturating_sub(1))));
     }
-    let s = as_str(&args.pos[1]).ok_or_else(|| {
-        vm.type_error(format!(
-            "fromhex() argument must be str, not {}",
-            vm.type_name(&args.pos[1])
-        ))
-    })?;
+    let s =
+        as_str(&args.pos[1]).ok_or_else(|| vm.type_error(format!("fromhex() argument must be str, not {}", vm.type_name(&args.pos[1]))))?;
     let chars: Vec<char> = s.as_str().chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
-    let bad = |vm: &Vm, i: usize| {
-        vm.value_error(format!(
-            "non-hexadecimal number found in fromhex() arg at position {i}"
-        ))
-    };
+    let bad = |vm: &Vm, i: usize| vm.value_error(format!("non-hexadecimal number found in fromhex() arg at position {i}"));
     while i < chars.len() {
         if matches!(chars[i], ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c') {
             i += 1;
             continue;
         }
-        let hi = chars[i]
-            .to_digit(16)
-            .filter(|_| chars[i].is_ascii())
-            .ok_or_else(|| bad(vm, i))?;
-        let lo = chars
-            .get(i + 1)
-            .and_then(|c| c.to_digit(16).filter(|_| c.is_ascii()))
-            .ok_or_else(|| bad(vm, i + 1))?;
+        let hi = chars[i].to_digit(16).filter(|_| chars[i].is_ascii()).ok_or_else(|| bad(vm, i))?;
+        let lo = chars.get(i + 1).and_then(|c| c.to_digit(16).filter(|_| c.is_ascii())).ok_or_else(|| bad(vm, i + 1))?;
         out.push((hi * 16 + lo) as u8);
         i += 2;
     }
-    let is_ba =
-        matches!(&args.pos[0], Value::Class(c) if Rc::ptr_eq(c, &vm.interp.types.bytearray));
+    let is_ba = matches!(&args.pos[0], Value::Class(c) if Rc::ptr_eq(c, &vm.interp.types.bytearray));
     if is_ba {
         return Ok(new_bytearray(out));
     }
     let bytes_cls = vm.interp.types.bytes.clone();
-    Ok(super::int::wrap_for_subclass(
-        vm,
-        &args.pos[0],
-        &bytes_cls,
-        new_bytes(out),
-    ))
+    Ok(super::int::wrap_for_subclass(vm, &args.pos[0], &bytes_cls, new_bytes(out)))
 }
 
 // ----- bytearray mutators -----
@@ -457,9 +365,7 @@ fn extend(vm: &mut Vm, args: Args) -> PyResult<Value> {
             let it = match vm.get_iter(&x) {
                 Ok(it) => it,
                 Err(e) if vm.exc_matches(&e, ExcKind::TypeError) => {
-                    return Err(
-                        vm.type_error(format!("can't extend bytearray with {}", vm.type_name(&x)))
-                    )
+                    return Err(vm.type_error(format!("can't extend bytearray with {}", vm.type_name(&x))))
                 }
                 Err(e) => return Err(e),
             };
@@ -540,8 +446,7 @@ fn copy(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn iadd(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let x = one_arg(vm, &args, "bytearray.__iadd__")?;
     let ba = this_ba(vm, &args)?;
-    let data = bytes_like(&x)
-        .ok_or_else(|| vm.type_error(format!("can't concat {} to bytearray", vm.type_name(&x))))?;
+    let data = bytes_like(&x).ok_or_else(|| vm.type_error(format!("can't concat {} to bytearray", vm.type_name(&x))))?;
     ba.data.borrow_mut().extend(data);
     Ok(args.pos[0].clone())
 }
@@ -549,13 +454,7 @@ fn iadd(vm: &mut Vm, args: Args) -> PyResult<Value> {
 // ----- operators (the VM delegates here) -----
 
 /// `a op b` when either side is bytes or bytearray; `None` when the pair is not handled here.
-pub fn binary_op(
-    vm: &mut Vm,
-    a: &Value,
-    b: &Value,
-    op: BinOp,
-    inplace: bool,
-) -> PyResult<Option<Value>> {
+pub fn binary_op(vm: &mut Vm, a: &Value, b: &Value, op: BinOp, inplace: bool) -> PyResult<Option<Value>> {
     let is_b = |v: &Value| matches!(v, Value::Bytes(_) | Value::ByteArray(_));
     match op {
         BinOp::Add if is_b(a) => {
@@ -563,11 +462,7 @@ pub fn binary_op(
                 if matches!(b, Value::Instance(_)) {
                     return Ok(None);
                 }
-                return Err(vm.type_error(format!(
-                    "can't concat {} to {}",
-                    vm.type_name(b),
-                    vm.type_name(a)
-                )));
+                return Err(vm.type_error(format!("can't concat {} to {}", vm.type_name(b), vm.type_name(a))));
             };
             if let (Value::ByteArray(x), true) = (a, inplace) {
                 x.data.borrow_mut().extend(other);
@@ -585,16 +480,9 @@ pub fn binary_op(
             let k = match n {
                 Value::Int(i) => (*i).max(0) as usize,
                 Value::Bool(x) => *x as usize,
-                Value::BigInt(_) => {
-                    return Err(vm.overflow_error("cannot fit 'int' into an index-sized integer"))
-                }
+                Value::BigInt(_) => return Err(vm.overflow_error("cannot fit 'int' into an index-sized integer")),
                 Value::Instance(_) => return Ok(None),
-                other => {
-                    return Err(vm.type_error(format!(
-                        "can't multiply sequence by non-int of type '{}'",
-                        vm.type_name(other)
-                    )))
-                }
+                other => return Err(vm.type_error(format!("can't multiply sequence by non-int of type '{}'", vm.type_name(other)))),
             };
             let data = bytes_like(seq).unwrap_or_default();
             let out = data.repeat(k);
@@ -633,10 +521,7 @@ pub fn contains(vm: &mut Vm, container: &Value, item: &Value) -> PyResult<bool> 
                 let b = byte_value(vm, item, "byte must be in range(0, 256)")?;
                 Ok(hay.contains(&b))
             }
-            None => Err(vm.type_error(format!(
-                "a bytes-like object is required, not '{}'",
-                vm.type_name(item)
-            ))),
+            None => Err(vm.type_error(format!("a bytes-like object is required, not '{}'", vm.type_name(item)))),
         },
     }
 }
@@ -782,21 +667,12 @@ pub const STATIC_METHODS: &[(&str, NativeFn)] = &[("maketrans", bm::maketrans)];
 // ----- bytearray item and slice assignment (the VM's subscript code delegates here) -----
 
 /// `ba[index] = value` for a bytearray, slices included.
-pub fn bytearray_set_item(
-    vm: &mut Vm,
-    ba: &Rc<PyBytes>,
-    index: Value,
-    value: Value,
-) -> PyResult<()> {
+pub fn bytearray_set_item(vm: &mut Vm, ba: &Rc<PyBytes>, index: Value, value: Value) -> PyResult<()> {
     if let Value::Slice(s) = &index {
         let new: Vec<u8> = match bytes_like(&value) {
             Some(b) => b,
-            None if matches!(value, Value::Int(_) | Value::Bool(_) | Value::BigInt(_))
-                || as_str(&value).is_some() =>
-            {
-                return Err(vm.type_error(
-                    "can assign only bytes, buffers, or iterables of ints in range(0, 256)",
-                ))
+            None if matches!(value, Value::Int(_) | Value::Bool(_) | Value::BigInt(_)) || as_str(&value).is_some() => {
+                return Err(vm.type_error("can assign only bytes, buffers, or iterables of ints in range(0, 256)"))
             }
             None => {
                 let items = vm.collect(&value)?;
@@ -818,11 +694,7 @@ pub fn bytearray_set_item(
         }
         if new.len() as i64 != ix.len {
             drop(data);
-            return Err(vm.value_error(format!(
-                "attempt to assign bytes of size {} to extended slice of size {}",
-                new.len(),
-                ix.len
-            )));
+            return Err(vm.value_error(format!("attempt to assign bytes of size {} to extended slice of size {}", new.len(), ix.len)));
         }
         for (k, b) in new.into_iter().enumerate() {
             let i = ix.start + ix.step * k as i64;
@@ -832,15 +704,8 @@ pub fn bytearray_set_item(
     }
     let i = match &index {
         Value::Int(_) | Value::Bool(_) | Value::Instance(_) => vm.to_index(&index)?,
-        Value::BigInt(_) => {
-            return Err(vm.index_error("cannot fit 'int' into an index-sized integer"))
-        }
-        _ => {
-            return Err(vm.type_error(format!(
-                "bytearray indices must be integers or slices, not {}",
-                vm.type_name(&index)
-            )))
-        }
+        Value::BigInt(_) => return Err(vm.index_error("cannot fit 'int' into an index-sized integer")),
+        _ => return Err(vm.type_error(format!("bytearray indices must be integers or slices, not {}", vm.type_name(&index)))),
     };
     let b = byte_value(vm, &value, "byte must be in range(0, 256)")?;
     let mut data = ba.data.borrow_mut();
@@ -859,26 +724,15 @@ pub fn bytearray_del_item(vm: &mut Vm, ba: &Rc<PyBytes>, index: &Value) -> PyRes
     if let Value::Slice(s) = index {
         let len = ba.data.borrow().len();
         let ix = super::subscript::slice_indices(vm, s, len)?;
-        let gone: std::collections::HashSet<i64> =
-            (0..ix.len.max(0)).map(|k| ix.start + ix.step * k).collect();
+        let gone: std::collections::HashSet<i64> = (0..ix.len.max(0)).map(|k| ix.start + ix.step * k).collect();
         let mut data = ba.data.borrow_mut();
-        let kept: Vec<u8> = data
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !gone.contains(&(*i as i64)))
-            .map(|(_, b)| *b)
-            .collect();
+        let kept: Vec<u8> = data.iter().enumerate().filter(|(i, _)| !gone.contains(&(*i as i64))).map(|(_, b)| *b).collect();
         *data = kept;
         return Ok(());
     }
     let i = match index {
         Value::Int(_) | Value::Bool(_) | Value::Instance(_) => vm.to_index(index)?,
-        _ => {
-            return Err(vm.type_error(format!(
-                "bytearray indices must be integers or slices, not {}",
-                vm.type_name(index)
-            )))
-        }
+        _ => return Err(vm.type_error(format!("bytearray indices must be integers or slices, not {}", vm.type_name(index)))),
     };
     let mut data = ba.data.borrow_mut();
     let len = data.len() as i64;

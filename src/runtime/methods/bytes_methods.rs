@@ -2,9 +2,7 @@
 //! mapping over ASCII, translate) and `bytes % args`. Results have the receiver's type.
 
 use super::bytes::{as_bytes_value, byte_value, bytes_arg, bytes_like, same_kind, this};
-use super::str::{
-    adjust_indices, clinic_kw, clinic_pos, no_args, one_arg, slice_bound, ssize_arg, tuple_args,
-};
+use super::str::{adjust_indices, clinic_kw, clinic_pos, no_args, one_arg, slice_bound, ssize_arg, tuple_args};
 use crate::runtime::objects::Args;
 use crate::runtime::value::Value;
 use crate::vm::{ExcKind, PyResult, Vm};
@@ -45,9 +43,7 @@ pub fn rfind_sub(hay: &[u8], needle: &[u8], start: usize, end: usize) -> Option<
     if end < start || end - start < needle.len() {
         return None;
     }
-    (start..=end - needle.len())
-        .rev()
-        .find(|&i| &hay[i..i + needle.len()] == needle)
+    (start..=end - needle.len()).rev().find(|&i| &hay[i..i + needle.len()] == needle)
 }
 
 /// A find-style needle: a bytes-like or an int byte.
@@ -61,10 +57,7 @@ fn needle_arg(vm: &mut Vm, v: &Value) -> PyResult<Vec<u8>> {
         {
             Ok(vec![byte_value(vm, v, "byte must be in range(0, 256)")?])
         }
-        _ => Err(vm.type_error(format!(
-            "argument should be integer or bytes-like object, not '{}'",
-            vm.type_name(v)
-        ))),
+        _ => Err(vm.type_error(format!("argument should be integer or bytes-like object, not '{}'", vm.type_name(v)))),
     }
 }
 
@@ -82,49 +75,32 @@ fn find_args(vm: &mut Vm, args: &Args, qual: &str) -> PyResult<Found> {
     let s = slice_bound(vm, args.pos.get(2))?;
     let e = slice_bound(vm, args.pos.get(3))?;
     let (start, end) = adjust_indices(s, e, hay.len());
-    Ok(Found {
-        hay,
-        needle,
-        start,
-        end,
-    })
+    Ok(Found { hay, needle, start, end })
 }
 
 fn qual(args: &Args, name: &str) -> String {
-    let t = if matches!(args.pos.first(), Some(Value::ByteArray(_))) {
-        "bytearray"
-    } else {
-        "bytes"
-    };
+    let t = if matches!(args.pos.first(), Some(Value::ByteArray(_))) { "bytearray" } else { "bytes" };
     format!("{t}.{name}")
 }
 
 pub fn find(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let f = find_args(vm, &args, &qual(&args, "find"))?;
-    Ok(Value::Int(
-        find_sub(&f.hay, &f.needle, f.start, f.end).map_or(-1, |i| i as i64),
-    ))
+    Ok(Value::Int(find_sub(&f.hay, &f.needle, f.start, f.end).map_or(-1, |i| i as i64)))
 }
 
 pub fn rfind(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let f = find_args(vm, &args, &qual(&args, "rfind"))?;
-    Ok(Value::Int(
-        rfind_sub(&f.hay, &f.needle, f.start, f.end).map_or(-1, |i| i as i64),
-    ))
+    Ok(Value::Int(rfind_sub(&f.hay, &f.needle, f.start, f.end).map_or(-1, |i| i as i64)))
 }
 
 pub fn index(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let f = find_args(vm, &args, &qual(&args, "index"))?;
-    find_sub(&f.hay, &f.needle, f.start, f.end)
-        .map(|i| Value::Int(i as i64))
-        .ok_or_else(|| vm.value_error("subsection not found"))
+    find_sub(&f.hay, &f.needle, f.start, f.end).map(|i| Value::Int(i as i64)).ok_or_else(|| vm.value_error("subsection not found"))
 }
 
 pub fn rindex(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let f = find_args(vm, &args, &qual(&args, "rindex"))?;
-    rfind_sub(&f.hay, &f.needle, f.start, f.end)
-        .map(|i| Value::Int(i as i64))
-        .ok_or_else(|| vm.value_error("subsection not found"))
+    rfind_sub(&f.hay, &f.needle, f.start, f.end).map(|i| Value::Int(i as i64)).ok_or_else(|| vm.value_error("subsection not found"))
 }
 
 pub fn count(vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -167,22 +143,14 @@ fn starts_ends(vm: &mut Vm, args: Args, name: &str, at_end: bool) -> PyResult<Va
                 match bytes_like(item) {
                     Some(sub) if test(&sub) => return Ok(Value::Bool(true)),
                     Some(_) => {}
-                    None => {
-                        return Err(vm.type_error(format!(
-                            "tuple for {name} must only contain bytes, not {}",
-                            vm.type_name(item)
-                        )))
-                    }
+                    None => return Err(vm.type_error(format!("tuple for {name} must only contain bytes, not {}", vm.type_name(item)))),
                 }
             }
             Ok(Value::Bool(false))
         }
         v => match bytes_like(v) {
             Some(sub) => Ok(Value::Bool(test(&sub))),
-            None => Err(vm.type_error(format!(
-                "{name} first arg must be bytes or a tuple of bytes, not {}",
-                vm.type_name(v)
-            ))),
+            None => Err(vm.type_error(format!("{name} first arg must be bytes or a tuple of bytes, not {}", vm.type_name(v)))),
         },
     }
 }
@@ -295,12 +263,7 @@ fn split_impl(vm: &mut Vm, args: Args, name: &str, rev: bool) -> PyResult<Value>
             parts.reverse();
         }
     }
-    Ok(Value::list(
-        parts
-            .into_iter()
-            .map(|p| same_kind(&me, p.to_vec()))
-            .collect(),
-    ))
+    Ok(Value::list(parts.into_iter().map(|p| same_kind(&me, p.to_vec())).collect()))
 }
 
 pub fn split(vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -327,10 +290,7 @@ pub fn splitlines(vm: &mut Vm, args: Args) -> PyResult<Value> {
             _ => 0,
         };
         if n > 0 {
-            out.push(same_kind(
-                &me,
-                data[start..if keep { i + n } else { i }].to_vec(),
-            ));
+            out.push(same_kind(&me, data[start..if keep { i + n } else { i }].to_vec()));
             i += n;
             start = i;
         } else {
@@ -344,21 +304,13 @@ pub fn splitlines(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn partition_impl(vm: &mut Vm, args: Args, rev: bool) -> PyResult<Value> {
-    let sep = one_arg(
-        vm,
-        &args,
-        &qual(&args, if rev { "rpartition" } else { "partition" }),
-    )?;
+    let sep = one_arg(vm, &args, &qual(&args, if rev { "rpartition" } else { "partition" }))?;
     let (me, data) = this(vm, &args)?;
     let sep = bytes_arg(vm, &sep)?;
     if sep.is_empty() {
         return Err(vm.value_error("empty separator"));
     }
-    let found = if rev {
-        rfind_sub(&data, &sep, 0, data.len())
-    } else {
-        find_sub(&data, &sep, 0, data.len())
-    };
+    let found = if rev { rfind_sub(&data, &sep, 0, data.len()) } else { find_sub(&data, &sep, 0, data.len()) };
     let mk = |d: &[u8]| same_kind(&me, d.to_vec());
     let parts = match found {
         Some(i) => vec![mk(&data[..i]), mk(&sep), mk(&data[i + sep.len()..])],
@@ -385,11 +337,7 @@ pub fn replace(vm: &mut Vm, args: Args) -> PyResult<Value> {
         Some(v) => ssize_arg(vm, v)?,
         None => -1,
     };
-    let mut max = if count < 0 {
-        usize::MAX
-    } else {
-        count as usize
-    };
+    let mut max = if count < 0 { usize::MAX } else { count as usize };
     let mut out = Vec::with_capacity(data.len());
     if old.is_empty() {
         for &b in &data {
@@ -425,9 +373,7 @@ pub fn join(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let (me, sep) = this(vm, &args)?;
     let items = match vm.get_iter(&arg) {
         Ok(_) => vm.collect(&arg)?,
-        Err(e) if vm.exc_matches(&e, ExcKind::TypeError) => {
-            return Err(vm.type_error("can only join an iterable"))
-        }
+        Err(e) if vm.exc_matches(&e, ExcKind::TypeError) => return Err(vm.type_error("can only join an iterable")),
         Err(e) => return Err(e),
     };
     let mut out = Vec::new();
@@ -437,12 +383,7 @@ pub fn join(vm: &mut Vm, args: Args) -> PyResult<Value> {
         }
         match bytes_like(it) {
             Some(b) => out.extend(b),
-            None => {
-                return Err(vm.type_error(format!(
-                    "sequence item {i}: expected a bytes-like object, {} found",
-                    vm.type_name(it)
-                )))
-            }
+            None => return Err(vm.type_error(format!("sequence item {i}: expected a bytes-like object, {} found", vm.type_name(it)))),
         }
     }
     Ok(same_kind(&me, out))
@@ -487,25 +428,10 @@ pub fn rstrip(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn remove_affix(vm: &mut Vm, args: Args, suffix: bool) -> PyResult<Value> {
-    let p = one_arg(
-        vm,
-        &args,
-        &qual(
-            &args,
-            if suffix {
-                "removesuffix"
-            } else {
-                "removeprefix"
-            },
-        ),
-    )?;
+    let p = one_arg(vm, &args, &qual(&args, if suffix { "removesuffix" } else { "removeprefix" }))?;
     let (me, data) = this(vm, &args)?;
     let p = bytes_arg(vm, &p)?;
-    let out = if suffix {
-        data.strip_suffix(p.as_slice())
-    } else {
-        data.strip_prefix(p.as_slice())
-    };
+    let out = if suffix { data.strip_suffix(p.as_slice()) } else { data.strip_prefix(p.as_slice()) };
     Ok(same_kind(&me, out.unwrap_or(&data).to_vec()))
 }
 
@@ -525,12 +451,7 @@ fn pad(vm: &mut Vm, args: Args, name: &str, how: char) -> PyResult<Value> {
         None => b' ',
         Some(v) => match bytes_like(v) {
             Some(b) if b.len() == 1 => b[0],
-            _ => {
-                return Err(vm.type_error(format!(
-                    "{name}() argument 2 must be a byte string of length 1, not {}",
-                    vm.type_name(v)
-                )))
-            }
+            _ => return Err(vm.type_error(format!("{name}() argument 2 must be a byte string of length 1, not {}", vm.type_name(v)))),
         },
     };
     let len = data.len() as i64;
@@ -618,10 +539,7 @@ pub fn maketrans(vm: &mut Vm, args: Args) -> PyResult<Value> {
         return Err(vm.type_error("maketrans() takes no keyword arguments"));
     }
     if args.pos.len() != 2 {
-        return Err(vm.type_error(format!(
-            "maketrans expected 2 arguments, got {}",
-            args.pos.len()
-        )));
+        return Err(vm.type_error(format!("maketrans expected 2 arguments, got {}", args.pos.len())));
     }
     let from = bytes_arg(vm, &args.pos[0])?;
     let to = bytes_arg(vm, &args.pos[1])?;
@@ -652,11 +570,7 @@ pub fn translate(vm: &mut Vm, args: Args) -> PyResult<Value> {
         Some(v) => bytes_arg(vm, v)?,
         None => Vec::new(),
     };
-    let out: Vec<u8> = data
-        .iter()
-        .filter(|b| !delete.contains(b))
-        .map(|&b| table.as_ref().map_or(b, |t| t[b as usize]))
-        .collect();
+    let out: Vec<u8> = data.iter().filter(|b| !delete.contains(b)).map(|&b| table.as_ref().map_or(b, |t| t[b as usize])).collect();
     Ok(same_kind(&me, out))
 }
 
@@ -672,32 +586,17 @@ macro_rules! bytes_map {
 
 bytes_map!(upper, |d| d.to_ascii_uppercase());
 bytes_map!(lower, |d| d.to_ascii_lowercase());
-bytes_map!(swapcase, |d| d
-    .iter()
-    .map(|b| if b.is_ascii_uppercase() {
-        b.to_ascii_lowercase()
-    } else {
-        b.to_ascii_uppercase()
-    })
-    .collect());
+bytes_map!(swapcase, |d| d.iter().map(|b| if b.is_ascii_uppercase() { b.to_ascii_lowercase() } else { b.to_ascii_uppercase() }).collect());
 bytes_map!(capitalize, |d| d
     .iter()
     .enumerate()
-    .map(|(i, b)| if i == 0 {
-        b.to_ascii_uppercase()
-    } else {
-        b.to_ascii_lowercase()
-    })
+    .map(|(i, b)| if i == 0 { b.to_ascii_uppercase() } else { b.to_ascii_lowercase() })
     .collect());
 bytes_map!(title, |d| {
     let mut prev = false;
     d.iter()
         .map(|&b| {
-            let r = if prev {
-                b.to_ascii_lowercase()
-            } else {
-                b.to_ascii_uppercase()
-            };
+            let r = if prev { b.to_ascii_lowercase() } else { b.to_ascii_uppercase() };
             prev = b.is_ascii_alphabetic();
             r
         })
@@ -714,18 +613,13 @@ macro_rules! bytes_pred {
     };
 }
 
-bytes_pred!(isdigit, |d| !d.is_empty()
-    && d.iter().all(u8::is_ascii_digit));
-bytes_pred!(isalpha, |d| !d.is_empty()
-    && d.iter().all(u8::is_ascii_alphabetic));
-bytes_pred!(isalnum, |d| !d.is_empty()
-    && d.iter().all(u8::is_ascii_alphanumeric));
+bytes_pred!(isdigit, |d| !d.is_empty() && d.iter().all(u8::is_ascii_digit));
+bytes_pred!(isalpha, |d| !d.is_empty() && d.iter().all(u8::is_ascii_alphabetic));
+bytes_pred!(isalnum, |d| !d.is_empty() && d.iter().all(u8::is_ascii_alphanumeric));
 bytes_pred!(isspace, |d| !d.is_empty() && d.iter().all(|b| is_space(*b)));
 bytes_pred!(isascii, |d| d.is_ascii());
-bytes_pred!(isupper, |d| d.iter().any(u8::is_ascii_uppercase)
-    && !d.iter().any(u8::is_ascii_lowercase));
-bytes_pred!(islower, |d| d.iter().any(u8::is_ascii_lowercase)
-    && !d.iter().any(u8::is_ascii_uppercase));
+bytes_pred!(isupper, |d| d.iter().any(u8::is_ascii_uppercase) && !d.iter().any(u8::is_ascii_lowercase));
+bytes_pred!(islower, |d| d.iter().any(u8::is_ascii_lowercase) && !d.iter().any(u8::is_ascii_uppercase));
 bytes_pred!(istitle, |d| {
     let (mut cased, mut prev) = (false, false);
     let mut ok = true;
@@ -773,11 +667,7 @@ pub fn percent_format(vm: &mut Vm, fmt: &Value, args: &Value) -> PyResult<Value>
         let spec_start = i;
         let mut key: Option<Value> = None;
         if data.get(i) == Some(&b'(') {
-            let close = data[i..]
-                .iter()
-                .position(|b| *b == b')')
-                .map(|k| i + k)
-                .ok_or_else(|| vm.value_error("incomplete format key"))?;
+            let close = data[i..].iter().position(|b| *b == b')').map(|k| i + k).ok_or_else(|| vm.value_error("incomplete format key"))?;
             key = Some(super::bytes::new_bytes(data[i + 1..close].to_vec()));
             i = close + 1;
         }
@@ -798,14 +688,10 @@ pub fn percent_format(vm: &mut Vm, fmt: &Value, args: &Value) -> PyResult<Value>
                     return Err(vm.type_error("format requires a mapping"));
                 }
                 let ks = String::from_utf8_lossy(&bytes_like(k).unwrap_or_default()).into_owned();
-                vm.get_item(args, &Value::from_string(ks))
-                    .or_else(|_| vm.get_item(args, k))?
+                vm.get_item(args, &Value::from_string(ks)).or_else(|_| vm.get_item(args, k))?
             }
             None => {
-                let v = items
-                    .get(next)
-                    .cloned()
-                    .ok_or_else(|| vm.type_error("not enough arguments for format string"))?;
+                let v = items.get(next).cloned().ok_or_else(|| vm.type_error("not enough arguments for format string"))?;
                 next += 1;
                 v
             }
@@ -856,11 +742,7 @@ pub fn percent_format(vm: &mut Vm, fmt: &Value, args: &Value) -> PyResult<Value>
             },
             _ => {
                 let spec = format!("%{flags_spec}{}", conv as char);
-                let r = super::str_format::percent_format(
-                    vm,
-                    &Value::from_string(spec),
-                    &Value::tuple(vec![arg]),
-                )?;
+                let r = super::str_format::percent_format(vm, &Value::from_string(spec), &Value::tuple(vec![arg]))?;
                 out.extend_from_slice(r.as_str().unwrap_or("").as_bytes());
             }
         }
@@ -874,9 +756,7 @@ pub fn percent_format(vm: &mut Vm, fmt: &Value, args: &Value) -> PyResult<Value>
 /// (left-justify, width, precision) of a `%` spec's flags.
 fn parse_width(spec: &str) -> (bool, usize, Option<usize>) {
     let left = spec.contains('-');
-    let digits: String = spec
-        .trim_start_matches(['-', '+', ' ', '#', '0'])
-        .to_string();
+    let digits: String = spec.trim_start_matches(['-', '+', ' ', '#', '0']).to_string();
     let (w, p) = match digits.split_once('.') {
         Some((w, p)) => (w, Some(p.parse().unwrap_or(0))),
         None => (digits.as_str(), None),

@@ -37,14 +37,11 @@ fn fill(vm: &mut Vm, d: &PyDict, args: &Args, what: &str) -> PyResult<()> {
             vm.dict_update(d, src, false)?;
         } else {
             for (i, item) in vm.collect(src)?.into_iter().enumerate() {
-                let pair = vm.collect(&item).map_err(|_| {
-                    vm.type_error(format!("cannot convert dictionary update sequence element #{i} to a sequence"))
-                })?;
+                let pair = vm
+                    .collect(&item)
+                    .map_err(|_| vm.type_error(format!("cannot convert dictionary update sequence element #{i} to a sequence")))?;
                 if pair.len() != 2 {
-                    return Err(vm.value_error(format!(
-                        "dictionary update sequence element #{i} has length {}; 2 is required",
-                        pair.len()
-                    )));
+                    return Err(vm.value_error(format!("dictionary update sequence element #{i} has length {}; 2 is required", pair.len())));
                 }
                 let mut it = pair.into_iter();
                 let (k, v) = (it.next().expect("key"), it.next().expect("value"));

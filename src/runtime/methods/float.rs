@@ -57,7 +57,9 @@ fn float_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn self_float(vm: &Vm, args: &Args) -> PyResult<f64> {
     match args.pos.first() {
         Some(Value::Float(f)) => Ok(*f),
-        Some(v) => as_bigint(v).and_then(|b| int_ops::big_to_f64(&b).ok()).ok_or_else(|| vm.type_error("descriptor requires a 'float' object")),
+        Some(v) => {
+            as_bigint(v).and_then(|b| int_ops::big_to_f64(&b).ok()).ok_or_else(|| vm.type_error("descriptor requires a 'float' object"))
+        }
         None => Err(vm.type_error("descriptor requires a 'float' object")),
     }
 }
@@ -79,10 +81,5 @@ fn conjugate(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::Float(self_float(vm, &args)?))
 }
 
-pub const METHODS: &[(&str, NativeFn)] = &[
-    ("__new__", float_new),
-    ("is_integer", is_integer),
-    ("as_integer_ratio", as_integer_ratio),
-    ("hex", hex),
-    ("conjugate", conjugate),
-];
+pub const METHODS: &[(&str, NativeFn)] =
+    &[("__new__", float_new), ("is_integer", is_integer), ("as_integer_ratio", as_integer_ratio), ("hex", hex), ("conjugate", conjugate)];

@@ -67,10 +67,7 @@ pub fn to_int(vm: &mut Vm, x: &Value, base: Option<&Value>) -> PyResult<Value> {
 }
 
 fn not_convertible(vm: &Vm, x: &Value) -> crate::vm::PyException {
-    vm.type_error(format!(
-        "int() argument must be a string, a bytes-like object or a real number, not '{}'",
-        vm.type_name(x)
-    ))
+    vm.type_error(format!("int() argument must be a string, a bytes-like object or a real number, not '{}'", vm.type_name(x)))
 }
 
 /// Wraps a builtin value for a subclass (`class Id(int)`): an instance holding the value.

@@ -1,9 +1,9 @@
 //! Python-visible methods of the builtin types, one file per type, each ending with its table
 //! of (name, fn). `install` puts them in the class dicts at interpreter start.
 
+pub mod async_gen;
 pub mod bytes;
 pub mod bytes_methods;
-pub mod async_gen;
 pub mod descriptor;
 pub mod dict;
 pub mod float;

@@ -129,12 +129,8 @@ fn type_subclasscheck(vm: &mut Vm, args: Args) -> PyResult<Value> {
     }
 }
 
-pub const TYPE_METHODS: &[(&str, NativeFn)] = &[
-    ("__new__", type_new),
-    ("__init__", type_init),
-    ("mro", type_mro),
-    ("__subclasscheck__", type_subclasscheck),
-];
+pub const TYPE_METHODS: &[(&str, NativeFn)] =
+    &[("__new__", type_new), ("__init__", type_init), ("mro", type_mro), ("__subclasscheck__", type_subclasscheck)];
 
 fn exception_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let mut pos = args.pos.into_iter();
@@ -158,8 +154,5 @@ fn exception_with_traceback(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(args.pos.first().cloned().unwrap_or(Value::None))
 }
 
-pub const EXCEPTION_METHODS: &[(&str, NativeFn)] = &[
-    ("__new__", exception_new),
-    ("__init__", exception_init),
-    ("with_traceback", exception_with_traceback),
-];
+pub const EXCEPTION_METHODS: &[(&str, NativeFn)] =
+    &[("__new__", exception_new), ("__init__", exception_init), ("with_traceback", exception_with_traceback)];

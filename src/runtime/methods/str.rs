@@ -13,10 +13,7 @@ pub fn this(vm: &Vm, args: &Args) -> PyResult<Rc<PyStr>> {
     match args.pos.first() {
         Some(v) => match as_str(v) {
             Some(s) => Ok(s),
-            None => Err(vm.type_error(format!(
-                "descriptor for 'str' objects doesn't apply to a '{}' object",
-                vm.type_name(v)
-            ))),
+            None => Err(vm.type_error(format!("descriptor for 'str' objects doesn't apply to a '{}' object", vm.type_name(v)))),
         },
         None => Err(vm.type_error("unbound method of str needs an argument")),
     }
@@ -42,10 +39,7 @@ pub fn no_args(vm: &Vm, args: &Args, qual: &str) -> PyResult<()> {
         return Err(vm.type_error(format!("{qual}() takes no keyword arguments")));
     }
     if args.pos.len() != 1 {
-        return Err(vm.type_error(format!(
-            "{qual}() takes no arguments ({} given)",
-            args.pos.len().saturating_sub(1)
-        )));
+        return Err(vm.type_error(format!("{qual}() takes no arguments ({} given)", args.pos.len().saturating_sub(1))));
     }
     Ok(())
 }
@@ -56,10 +50,7 @@ pub fn one_arg(vm: &Vm, args: &Args, qual: &str) -> PyResult<Value> {
         return Err(vm.type_error(format!("{qual}() takes no keyword arguments")));
     }
     if args.pos.len() != 2 {
-        return Err(vm.type_error(format!(
-            "{qual}() takes exactly one argument ({} given)",
-            args.pos.len().saturating_sub(1)
-        )));
+        return Err(vm.type_error(format!("{qual}() takes exactly one argument ({} given)", args.pos.len().saturating_sub(1))));
     }
     Ok(args.pos[1].clone())
 }
@@ -80,16 +71,10 @@ pub fn tuple_args(vm: &Vm, args: &Args, qual: &str, min: usize, max: usize) -> P
     let name = qual.rsplit('.').next().unwrap_or(qual);
     let n = args.pos.len().saturating_sub(1);
     if n < min {
-        return Err(vm.type_error(format!(
-            "{name}() takes at least {min} argument{} ({n} given)",
-            plural(min)
-        )));
+        return Err(vm.type_error(format!("{name}() takes at least {min} argument{} ({n} given)", plural(min))));
     }
     if n > max {
-        return Err(vm.type_error(format!(
-            "{name}() takes at most {max} argument{} ({n} given)",
-            plural(max)
-        )));
+        return Err(vm.type_error(format!("{name}() takes at most {max} argument{} ({n} given)", plural(max))));
     }
     Ok(())
 }
@@ -102,68 +87,35 @@ pub fn clinic_pos(vm: &Vm, args: &Args, qual: &str, min: usize, max: usize) -> P
     let name = qual.rsplit('.').next().unwrap_or(qual);
     let n = args.pos.len().saturating_sub(1);
     if n < min {
-        return Err(vm.type_error(format!(
-            "{name} expected at least {min} argument{}, got {n}",
-            plural(min)
-        )));
+        return Err(vm.type_error(format!("{name} expected at least {min} argument{}, got {n}", plural(min))));
     }
     if n > max {
-        return Err(vm.type_error(format!(
-            "{name} expected at most {max} argument{}, got {n}",
-            plural(max)
-        )));
+        return Err(vm.type_error(format!("{name} expected at most {max} argument{}, got {n}", plural(max))));
     }
     Ok(())
 }
 
 /// Argument Clinic methods with keywords: the parameters `params` in order, each `None` when
 /// not given. `skip` leading positional values (self, cls) are not parameters.
-pub fn clinic_kw(
-    vm: &Vm,
-    args: &Args,
-    name: &str,
-    params: &[&str],
-    skip: usize,
-    min: usize,
-) -> PyResult<Vec<Option<Value>>> {
+pub fn clinic_kw(vm: &Vm, args: &Args, name: &str, params: &[&str], skip: usize, min: usize) -> PyResult<Vec<Option<Value>>> {
     let pos = &args.pos[skip.min(args.pos.len())..];
     if pos.len() > params.len() {
         let max = params.len();
-        return Err(vm.type_error(format!(
-            "{name}() takes at most {max} argument{} ({} given)",
-            plural(max),
-            pos.len() + args.kw.len()
-        )));
+        return Err(vm.type_error(format!("{name}() takes at most {max} argument{} ({} given)", plural(max), pos.len() + args.kw.len())));
     }
-    let mut out: Vec<Option<Value>> = params
-        .iter()
-        .enumerate()
-        .map(|(i, _)| pos.get(i).cloned())
-        .collect();
+    let mut out: Vec<Option<Value>> = params.iter().enumerate().map(|(i, _)| pos.get(i).cloned()).collect();
     for (k, v) in &args.kw {
         match params.iter().position(|p| *p == k.as_str()) {
             Some(i) if i < pos.len() => {
-                return Err(vm.type_error(format!(
-                    "argument for {name}() given by name ('{}') and position ({})",
-                    k.as_str(),
-                    i + 1
-                )))
+                return Err(vm.type_error(format!("argument for {name}() given by name ('{}') and position ({})", k.as_str(), i + 1)))
             }
             Some(i) => out[i] = Some(v.clone()),
-            None => {
-                return Err(vm.type_error(format!(
-                    "'{}' is an invalid keyword argument for {name}()",
-                    k.as_str()
-                )))
-            }
+            None => return Err(vm.type_error(format!("'{}' is an invalid keyword argument for {name}()", k.as_str()))),
         }
     }
     for (i, p) in params.iter().enumerate().take(min) {
         if out[i].is_none() {
-            return Err(vm.type_error(format!(
-                "{name}() missing required argument '{p}' (pos {})",
-                i + 1
-            )));
+            return Err(vm.type_error(format!("{name}() missing required argument '{p}' (pos {})", i + 1)));
         }
     }
     Ok(out)
@@ -183,23 +135,15 @@ pub fn slice_bound(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<i64>> {
         None | Some(Value::None) => Ok(None),
         Some(Value::Int(i)) => Ok(Some(*i)),
         Some(Value::Bool(b)) => Ok(Some(*b as i64)),
-        Some(Value::BigInt(b)) => Ok(Some(if b.sign() == num_bigint::Sign::Minus {
-            i64::MIN
-        } else {
-            i64::MAX
-        })),
+        Some(Value::BigInt(b)) => Ok(Some(if b.sign() == num_bigint::Sign::Minus { i64::MIN } else { i64::MAX })),
         Some(v @ Value::Instance(_)) => {
             let key = vm.interp.names.__index__.clone();
             match vm.call_method_opt(v, &key, Args::default())? {
                 Some(Value::Int(i)) => Ok(Some(i)),
-                _ => Err(vm.type_error(
-                    "slice indices must be integers or None or have an __index__ method",
-                )),
+                _ => Err(vm.type_error("slice indices must be integers or None or have an __index__ method")),
             }
         }
-        Some(_) => {
-            Err(vm.type_error("slice indices must be integers or None or have an __index__ method"))
-        }
+        Some(_) => Err(vm.type_error("slice indices must be integers or None or have an __index__ method")),
     }
 }
 
@@ -235,11 +179,7 @@ pub fn byte_at(s: &PyStr, ci: usize) -> usize {
     if s.is_ascii() {
         return ci.min(s.as_str().len());
     }
-    s.as_str()
-        .char_indices()
-        .nth(ci)
-        .map(|(b, _)| b)
-        .unwrap_or(s.as_str().len())
+    s.as_str().char_indices().nth(ci).map(|(b, _)| b).unwrap_or(s.as_str().len())
 }
 
 /// The character index of byte offset `bi` in `s`.
@@ -268,23 +208,14 @@ fn str_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
             let data = match x {
                 Value::Bytes(b) | Value::ByteArray(b) => b.data.borrow().clone(),
                 Value::Str(_) => return Err(vm.type_error("decoding str is not supported")),
-                other => {
-                    return Err(vm.type_error(format!(
-                        "decoding to str: need a bytes-like object, {} found",
-                        vm.type_name(other)
-                    )))
-                }
+                other => return Err(vm.type_error(format!("decoding to str: need a bytes-like object, {} found", vm.type_name(other)))),
             };
             let enc = match enc {
-                Some(e) => str_arg_named(vm, e, "str() argument 'encoding'")?
-                    .as_str()
-                    .to_string(),
+                Some(e) => str_arg_named(vm, e, "str() argument 'encoding'")?.as_str().to_string(),
                 None => "utf-8".to_string(),
             };
             let errors = match errors {
-                Some(e) => str_arg_named(vm, e, "str() argument 'errors'")?
-                    .as_str()
-                    .to_string(),
+                Some(e) => str_arg_named(vm, e, "str() argument 'errors'")?.as_str().to_string(),
                 None => "strict".to_string(),
             };
             Value::from_string(super::bytes::decode_bytes(vm, &data, &enc, &errors)?)
@@ -313,12 +244,7 @@ fn join(vm: &mut Vm, args: Args) -> PyResult<Value> {
         }
         match as_str(it) {
             Some(s) => out.push_str(s.as_str()),
-            None => {
-                return Err(vm.type_error(format!(
-                    "sequence item {i}: expected str instance, {} found",
-                    vm.type_name(it)
-                )))
-            }
+            None => return Err(vm.type_error(format!("sequence item {i}: expected str instance, {} found", vm.type_name(it)))),
         }
     }
     Ok(Value::from_string(out))
@@ -330,10 +256,7 @@ fn fill_char(vm: &Vm, v: Option<&Value>) -> PyResult<char> {
         Some(v) => match as_str(v) {
             Some(s) if s.char_len() == 1 => Ok(s.as_str().chars().next().unwrap_or(' ')),
             Some(_) => Err(vm.type_error("The fill character must be exactly one character long")),
-            None => Err(vm.type_error(format!(
-                "The fill character must be a unicode character, not {}",
-                vm.type_name(v)
-            ))),
+            None => Err(vm.type_error(format!("The fill character must be a unicode character, not {}", vm.type_name(v)))),
         },
     }
 }
@@ -414,8 +337,7 @@ fn strip_impl(vm: &mut Vm, args: Args, name: &str, left: bool, right: bool) -> P
             t
         }
         Some(v) => {
-            let chars = as_str(v)
-                .ok_or_else(|| vm.type_error(format!("{short} arg must be None or str")))?;
+            let chars = as_str(v).ok_or_else(|| vm.type_error(format!("{short} arg must be None or str")))?;
             let set: Vec<char> = chars.as_str().chars().collect();
             let mut t = text;
             if left {
@@ -500,17 +422,11 @@ fn expandtabs(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 /// The codec a name refers to, as CPython normalises names: "utf-8", "ascii" or "latin-1".
 pub fn normalize_encoding(name: &str) -> Option<&'static str> {
-    let n: String = name
-        .trim()
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| if c == '-' || c == ' ' { '_' } else { c })
-        .collect();
+    let n: String = name.trim().to_ascii_lowercase().chars().map(|c| if c == '-' || c == ' ' { '_' } else { c }).collect();
     match n.as_str() {
         "utf_8" | "utf8" | "u8" | "utf" | "cp65001" => Some("utf-8"),
         "ascii" | "us_ascii" | "646" | "us" => Some("ascii"),
-        "latin_1" | "latin1" | "latin" | "l1" | "iso_8859_1" | "iso8859_1" | "8859" | "cp819"
-        | "iso_ir_100" => Some("latin-1"),
+        "latin_1" | "latin1" | "latin" | "l1" | "iso_8859_1" | "iso8859_1" | "8859" | "cp819" | "iso_ir_100" => Some("latin-1"),
         _ => None,
     }
 }
@@ -528,12 +444,7 @@ fn char_escape(c: char) -> String {
 
 /// Encodes `text` with one of the codecs of `normalize_encoding`.
 pub fn encode_text(vm: &Vm, text: &str, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
-    let codec = normalize_encoding(encoding).ok_or_else(|| {
-        vm.new_error(
-            ExcKind::LookupError,
-            format!("unknown encoding: {encoding}"),
-        )
-    })?;
+    let codec = normalize_encoding(encoding).ok_or_else(|| vm.new_error(ExcKind::LookupError, format!("unknown encoding: {encoding}")))?;
     let limit: u32 = match codec {
         "utf-8" => return Ok(text.as_bytes().to_vec()),
         "ascii" => 0x80,
@@ -567,18 +478,9 @@ pub fn encode_text(vm: &Vm, text: &str, encoding: &str, errors: &str) -> PyResul
             }
             "ignore" => {}
             "replace" => out.extend(std::iter::repeat_n(b'?', j - i)),
-            "backslashreplace" => chars[i..j]
-                .iter()
-                .for_each(|c| out.extend_from_slice(char_escape(*c).as_bytes())),
-            "xmlcharrefreplace" => chars[i..j]
-                .iter()
-                .for_each(|c| out.extend_from_slice(format!("&#{};", *c as u32).as_bytes())),
-            other => {
-                return Err(vm.new_error(
-                    ExcKind::LookupError,
-                    format!("unknown error handler name '{other}'"),
-                ))
-            }
+            "backslashreplace" => chars[i..j].iter().for_each(|c| out.extend_from_slice(char_escape(*c).as_bytes())),
+            "xmlcharrefreplace" => chars[i..j].iter().for_each(|c| out.extend_from_slice(format!("&#{};", *c as u32).as_bytes())),
+            other => return Err(vm.new_error(ExcKind::LookupError, format!("unknown error handler name '{other}'"))),
         }
         i = j;
     }
@@ -586,22 +488,13 @@ pub fn encode_text(vm: &Vm, text: &str, encoding: &str, errors: &str) -> PyResul
 }
 
 /// The `encoding`/`errors` pair of encode/decode/bytes().
-pub fn encoding_args(
-    vm: &Vm,
-    name: &str,
-    enc: &Option<Value>,
-    errors: &Option<Value>,
-) -> PyResult<(String, String)> {
+pub fn encoding_args(vm: &Vm, name: &str, enc: &Option<Value>, errors: &Option<Value>) -> PyResult<(String, String)> {
     let e = match enc {
-        Some(v) => str_arg_named(vm, v, &format!("{name}() argument 'encoding'"))?
-            .as_str()
-            .to_string(),
+        Some(v) => str_arg_named(vm, v, &format!("{name}() argument 'encoding'"))?.as_str().to_string(),
         None => "utf-8".to_string(),
     };
     let r = match errors {
-        Some(v) => str_arg_named(vm, v, &format!("{name}() argument 'errors'"))?
-            .as_str()
-            .to_string(),
+        Some(v) => str_arg_named(vm, v, &format!("{name}() argument 'errors'"))?.as_str().to_string(),
         None => "strict".to_string(),
     };
     Ok((e, r))
@@ -632,23 +525,15 @@ fn maketrans(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let d = Rc::new(crate::runtime::objects::PyDict::new());
     if n == 1 {
         let Value::Dict(src) = &args.pos[0] else {
-            return Err(
-                vm.type_error("if you give only one argument to maketrans it must be a dict")
-            );
+            return Err(vm.type_error("if you give only one argument to maketrans it must be a dict"));
         };
         let items: Vec<(Value, Value)> = src.map.borrow().items();
         for (k, v) in items {
             let key = match &k {
                 Value::Int(_) | Value::Bool(_) => k.clone(),
-                Value::Str(s) if s.char_len() == 1 => {
-                    Value::Int(s.as_str().chars().next().unwrap_or('\0') as i64)
-                }
-                Value::Str(_) => {
-                    return Err(vm.value_error("string keys in translate table must be of length 1"))
-                }
-                _ => {
-                    return Err(vm.type_error("keys in translate table must be strings or integers"))
-                }
+                Value::Str(s) if s.char_len() == 1 => Value::Int(s.as_str().chars().next().unwrap_or('\0') as i64),
+                Value::Str(_) => return Err(vm.value_error("string keys in translate table must be of length 1")),
+                _ => return Err(vm.type_error("keys in translate table must be strings or integers")),
             };
             vm.dict_set(&d, key, v)?;
         }
@@ -684,9 +569,7 @@ fn translate(vm: &mut Vm, args: Args) -> PyResult<Value> {
             },
             Ok(v) => match as_str(&v) {
                 Some(m) => out.push_str(m.as_str()),
-                None => {
-                    return Err(vm.type_error("character mapping must return integer, None or str"))
-                }
+                None => return Err(vm.type_error("character mapping must return integer, None or str")),
             },
             Err(e) if vm.exc_matches(&e, ExcKind::LookupError) => out.push(c),
             Err(e) => return Err(e),
@@ -699,10 +582,7 @@ fn translate(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn len(vm: &mut Vm, args: Args) -> PyResult<Value> {
     if args.pos.len() != 1 {
-        return Err(vm.type_error(format!(
-            "expected 0 arguments, got {}",
-            args.pos.len().saturating_sub(1)
-        )));
+        return Err(vm.type_error(format!("expected 0 arguments, got {}", args.pos.len().saturating_sub(1))));
     }
     Ok(Value::Int(this(vm, &args)?.char_len() as i64))
 }
@@ -712,10 +592,7 @@ fn dunder_contains(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let s = this(vm, &args)?;
     match as_str(&item) {
         Some(sub) => Ok(Value::Bool(s.as_str().contains(sub.as_str()))),
-        None => Err(vm.type_error(format!(
-            "'in <string>' requires string as left operand, not {}",
-            vm.type_name(&item)
-        ))),
+        None => Err(vm.type_error(format!("'in <string>' requires string as left operand, not {}", vm.type_name(&item)))),
     }
 }
 
@@ -730,10 +607,7 @@ fn dunder_add(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let s = this(vm, &args)?;
     match as_str(&other) {
         Some(o) => Ok(Value::from_string(format!("{}{}", s.as_str(), o.as_str()))),
-        None => Err(vm.type_error(format!(
-            "can only concatenate str (not \"{}\") to str",
-            vm.type_name(&other)
-        ))),
+        None => Err(vm.type_error(format!("can only concatenate str (not \"{}\") to str", vm.type_name(&other)))),
     }
 }
 
@@ -854,16 +728,8 @@ pub fn add_static_methods(
 ) {
     use crate::runtime::objects::{Builtin, NativeData, NativeObject};
     for &(name, func) in table {
-        let b = Value::Builtin(Rc::new(Builtin {
-            name,
-            func,
-            bound: None,
-            owner: Some(owner),
-        }));
-        let wrapped = Value::Native(Rc::new(NativeObject::new(
-            sm.clone(),
-            NativeData::StaticMethod(b),
-        )));
+        let b = Value::Builtin(Rc::new(Builtin { name, func, bound: None, owner: Some(owner) }));
+        let wrapped = Value::Native(Rc::new(NativeObject::new(sm.clone(), NativeData::StaticMethod(b))));
         class.set_attr(&Rc::new(PyStr::new(name)), wrapped);
     }
 }
@@ -874,31 +740,10 @@ pub fn install(t: &crate::runtime::types::Types) {
     Types::add_methods(&t.str, "str", METHODS);
     add_static_methods(&t.str, "str", STATIC_METHODS, &t.staticmethod);
     Types::add_methods(&t.bytes, "bytes", super::bytes::BYTES_METHODS);
-    add_static_methods(
-        &t.bytes,
-        "bytes",
-        super::bytes::STATIC_METHODS,
-        &t.staticmethod,
-    );
-    Types::add_class_methods(
-        &t.bytes,
-        "bytes",
-        super::bytes::CLASS_METHODS,
-        &t.classmethod,
-    );
+    add_static_methods(&t.bytes, "bytes", super::bytes::STATIC_METHODS, &t.staticmethod);
+    Types::add_class_methods(&t.bytes, "bytes", super::bytes::CLASS_METHODS, &t.classmethod);
     Types::add_methods(&t.bytearray, "bytearray", super::bytes::BYTEARRAY_METHODS);
-    t.bytearray
-        .set_attr(&Rc::new(PyStr::new("__hash__")), Value::None);
-    add_static_methods(
-        &t.bytearray,
-        "bytearray",
-        super::bytes::STATIC_METHODS,
-        &t.staticmethod,
-    );
-    Types::add_class_methods(
-        &t.bytearray,
-        "bytearray",
-        super::bytes::CLASS_METHODS,
-        &t.classmethod,
-    );
+    t.bytearray.set_attr(&Rc::new(PyStr::new("__hash__")), Value::None);
+    add_static_methods(&t.bytearray, "bytearray", super::bytes::STATIC_METHODS, &t.staticmethod);
+    Types::add_class_methods(&t.bytearray, "bytearray", super::bytes::CLASS_METHODS, &t.classmethod);
 }

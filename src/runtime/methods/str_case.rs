@@ -22,9 +22,7 @@ fn in_table(t: &[(u32, u32)], c: char) -> bool {
 }
 
 fn lookup_map(t: &'static [(u32, &'static str)], c: char) -> Option<&'static str> {
-    t.binary_search_by_key(&(c as u32), |&(k, _)| k)
-        .ok()
-        .map(|i| t[i].1)
+    t.binary_search_by_key(&(c as u32), |&(k, _)| k).ok().map(|i| t[i].1)
 }
 
 /// `Some(is_lower)` for code points whose case data CPython 3.11 does not share with Rust.
@@ -33,17 +31,12 @@ fn case_override(c: char) -> Option<bool> {
         return None;
     }
     let t = tables::CASE_OVERRIDE;
-    t.binary_search_by_key(&(c as u32), |&(k, _)| k)
-        .ok()
-        .map(|i| t[i].1)
+    t.binary_search_by_key(&(c as u32), |&(k, _)| k).ok().map(|i| t[i].1)
 }
 
 pub fn is_space(c: char) -> bool {
     if c.is_ascii() {
-        matches!(
-            c,
-            ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1c'..='\x1f'
-        )
+        matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1c'..='\x1f')
     } else {
         in_table(tables::SPACE, c)
     }
@@ -282,9 +275,7 @@ str_method!(isnumeric, "str.isnumeric", |s| all_nonempty(s, is_numeric));
 str_method!(isalpha, "str.isalpha", |s| all_nonempty(s, is_alpha));
 str_method!(isalnum, "str.isalnum", |s| all_nonempty(s, is_alnum));
 str_method!(isspace, "str.isspace", |s| all_nonempty(s, is_space));
-str_method!(isprintable, "str.isprintable", |s| Value::Bool(
-    s.chars().all(is_printable)
-));
+str_method!(isprintable, "str.isprintable", |s| Value::Bool(s.chars().all(is_printable)));
 str_method!(isascii, "str.isascii", |s| Value::Bool(s.is_ascii()));
 
 str_method!(isupper, "str.isupper", |s| {
@@ -335,21 +326,8 @@ str_method!(istitle, "str.istitle", |s| {
 pub fn is_identifier(s: &str) -> bool {
     let mut it = s.chars();
     let Some(first) = it.next() else { return false };
-    let start = if first.is_ascii() {
-        first == '_' || first.is_ascii_alphabetic()
-    } else {
-        in_table(tables::ID_START, first)
-    };
-    start
-        && it.all(|c| {
-            if c.is_ascii() {
-                c == '_' || c.is_ascii_alphanumeric()
-            } else {
-                in_table(tables::ID_CONTINUE, c)
-            }
-        })
+    let start = if first.is_ascii() { first == '_' || first.is_ascii_alphabetic() } else { in_table(tables::ID_START, first) };
+    start && it.all(|c| if c.is_ascii() { c == '_' || c.is_ascii_alphanumeric() } else { in_table(tables::ID_CONTINUE, c) })
 }
 
-str_method!(isidentifier, "str.isidentifier", |s| Value::Bool(
-    is_identifier(s)
-));
+str_method!(isidentifier, "str.isidentifier", |s| Value::Bool(is_identifier(s)));

@@ -46,30 +46,19 @@ fn text(s: &[char]) -> String {
 impl Ctx<'_> {
     /// Resolves a field name (`0`, `name`, `0.attr[key]`, or empty for auto-numbering).
     fn get_field(&mut self, vm: &mut Vm, name: &[char]) -> PyResult<Value> {
-        let first_end = name
-            .iter()
-            .position(|c| *c == '.' || *c == '[')
-            .unwrap_or(name.len());
+        let first_end = name.iter().position(|c| *c == '.' || *c == '[').unwrap_or(name.len());
         let first = &name[..first_end];
         let mut idx = get_integer(vm, first)?;
         let empty = first.is_empty();
         if empty || idx.is_some() {
             if self.state == AutoState::Init {
-                self.state = if empty {
-                    AutoState::Auto
-                } else {
-                    AutoState::Manual
-                };
+                self.state = if empty { AutoState::Auto } else { AutoState::Manual };
             }
             if self.state == AutoState::Manual && empty {
-                return Err(vm.value_error(
-                    "cannot switch from manual field specification to automatic field numbering",
-                ));
+                return Err(vm.value_error("cannot switch from manual field specification to automatic field numbering"));
             }
             if self.state == AutoState::Auto && !empty {
-                return Err(vm.value_error(
-                    "cannot switch from automatic field numbering to manual field specification",
-                ));
+                return Err(vm.value_error("cannot switch from automatic field numbering to manual field specification"));
             }
             if empty {
                 idx = Some(self.next_auto);
@@ -92,10 +81,9 @@ impl Ctx<'_> {
                 Some(args) => match args.get(i) {
                     Some(v) => v.clone(),
                     None => {
-                        return Err(vm.new_error(
-                            ExcKind::IndexError,
-                            format!("Replacement index {i} out of range for positional args tuple"),
-                        ))
+                        return Err(
+                            vm.new_error(ExcKind::IndexError, format!("Replacement index {i} out of range for positional args tuple"))
+                        )
                     }
                 },
             },
@@ -105,11 +93,7 @@ impl Ctx<'_> {
             let is_attr = match name[i] {
                 '.' => true,
                 '[' => false,
-                _ => {
-                    return Err(
-                        vm.value_error("Only '.' or '[' may follow ']' in format field specifier")
-                    )
-                }
+                _ => return Err(vm.value_error("Only '.' or '[' may follow ']' in format field specifier")),
             };
             i += 1;
             let start = i;
@@ -195,11 +179,7 @@ impl Ctx<'_> {
                     _ => continue,
                 }
             }
-            let name_end = if matches!(last, '}' | ':' | '!') {
-                i - 1
-            } else {
-                i
-            };
+            let name_end = if matches!(last, '}' | ':' | '!') { i - 1 } else { i };
             let name = &s[name_start..name_end];
             let mut conversion: Option<char> = None;
             let mut spec: &[char] = &[];
@@ -208,9 +188,7 @@ impl Ctx<'_> {
                 let mut done = false;
                 if last == '!' {
                     if i >= n {
-                        return Err(
-                            vm.value_error("end of string while looking for conversion specifier")
-                        );
+                        return Err(vm.value_error("end of string while looking for conversion specifier"));
                     }
                     conversion = Some(s[i]);
                     i += 1;
@@ -258,11 +236,7 @@ impl Ctx<'_> {
                 Some('s') => Value::Str(vm.str(&obj)?),
                 Some('a') => Value::from_string(vm.ascii(&obj)?),
                 Some(c) => {
-                    let shown = if (c as u32) < 128 {
-                        c.to_string()
-                    } else {
-                        format!("\\x{:x}", c as u32)
-                    };
+                    let shown = if (c as u32) < 128 { c.to_string() } else { format!("\\x{:x}", c as u32) };
                     return Err(vm.value_error(format!("Unknown conversion specifier {shown}")));
                 }
             };
@@ -292,12 +266,7 @@ pub fn format(vm: &mut Vm, args: Args) -> PyResult<Value> {
         Some(Value::Dict(d))
     };
     let chars: Vec<char> = s.as_str().chars().collect();
-    let mut ctx = Ctx {
-        args: Some(&args.pos[1..]),
-        kwargs,
-        state: AutoState::Init,
-        next_auto: 0,
-    };
+    let mut ctx = Ctx { args: Some(&args.pos[1..]), kwargs, state: AutoState::Init, next_auto: 0 };
     let mut out = String::with_capacity(s.as_str().len());
     ctx.render(vm, &chars, 2, &mut out)?;
     Ok(Value::from_string(out))
@@ -307,12 +276,7 @@ pub fn format_map(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let mapping = one_arg(vm, &args, "str.format_map")?;
     let s = this(vm, &args)?;
     let chars: Vec<char> = s.as_str().chars().collect();
-    let mut ctx = Ctx {
-        args: None,
-        kwargs: Some(mapping),
-        state: AutoState::Init,
-        next_auto: 0,
-    };
+    let mut ctx = Ctx { args: None, kwargs: Some(mapping), state: AutoState::Init, next_auto: 0 };
     let mut out = String::with_capacity(s.as_str().len());
     ctx.render(vm, &chars, 2, &mut out)?;
     Ok(Value::from_string(out))

@@ -1,10 +1,7 @@
 //! `str` searching and splitting: find/index/count, startswith/endswith, split/rsplit,
 //! splitlines, partition and replace, with CPython's index rules and errors.
 
-use super::str::{
-    adjust_indices, as_str, byte_at, clinic_kw, clinic_pos, slice_bound, ssize_arg, str_arg, this,
-    tuple_args,
-};
+use super::str::{adjust_indices, as_str, byte_at, clinic_kw, clinic_pos, slice_bound, ssize_arg, str_arg, this, tuple_args};
 use super::str_case::is_space;
 use crate::runtime::objects::{Args, PyStr};
 use crate::runtime::value::Value;
@@ -31,19 +28,8 @@ fn find_args(vm: &mut Vm, args: &Args, qual: &str) -> PyResult<Range> {
     let start = slice_bound(vm, args.pos.get(2))?;
     let end = slice_bound(vm, args.pos.get(3))?;
     let (c0, c1) = adjust_indices(start, end, s.char_len());
-    let (b0, b1) = if c0 <= c1 {
-        (byte_at(&s, c0), byte_at(&s, c1))
-    } else {
-        (0, 0)
-    };
-    Ok(Range {
-        s,
-        sub,
-        b0,
-        b1,
-        c0,
-        c1,
-    })
+    let (b0, b1) = if c0 <= c1 { (byte_at(&s, c0), byte_at(&s, c1)) } else { (0, 0) };
+    Ok(Range { s, sub, b0, b1, c0, c1 })
 }
 
 /// The character index of the first (or last) match, `None` if absent.
@@ -52,18 +38,8 @@ fn find_in(r: &Range, rev: bool) -> Option<usize> {
         return None;
     }
     let hay = &r.s.as_str()[r.b0..r.b1];
-    let found = if rev {
-        hay.rfind(r.sub.as_str())
-    } else {
-        hay.find(r.sub.as_str())
-    };
-    found.map(|b| {
-        r.c0 + if r.s.is_ascii() {
-            b
-        } else {
-            hay[..b].chars().count()
-        }
-    })
+    let found = if rev { hay.rfind(r.sub.as_str()) } else { hay.find(r.sub.as_str()) };
+    found.map(|b| r.c0 + if r.s.is_ascii() { b } else { hay[..b].chars().count() })
 }
 
 pub fn find(vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -78,16 +54,12 @@ pub fn rfind(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 pub fn index(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let r = find_args(vm, &args, "str.index")?;
-    find_in(&r, false)
-        .map(|i| Value::Int(i as i64))
-        .ok_or_else(|| vm.value_error("substring not found"))
+    find_in(&r, false).map(|i| Value::Int(i as i64)).ok_or_else(|| vm.value_error("substring not found"))
 }
 
 pub fn rindex(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let r = find_args(vm, &args, "str.rindex")?;
-    find_in(&r, true)
-        .map(|i| Value::Int(i as i64))
-        .ok_or_else(|| vm.value_error("substring not found"))
+    find_in(&r, true).map(|i| Value::Int(i as i64)).ok_or_else(|| vm.value_error("substring not found"))
 }
 
 pub fn count(vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -98,9 +70,7 @@ pub fn count(vm: &mut Vm, args: Args) -> PyResult<Value> {
     if r.sub.as_str().is_empty() {
         return Ok(Value::Int((r.c1 - r.c0 + 1) as i64));
     }
-    Ok(Value::Int(
-        r.s.as_str()[r.b0..r.b1].matches(r.sub.as_str()).count() as i64,
-    ))
+    Ok(Value::Int(r.s.as_str()[r.b0..r.b1].matches(r.sub.as_str()).count() as i64))
 }
 
 fn starts_ends(vm: &mut Vm, args: Args, name: &str, at_end: bool) -> PyResult<Value> {
@@ -129,22 +99,14 @@ fn starts_ends(vm: &mut Vm, args: Args, name: &str, at_end: bool) -> PyResult<Va
                             return Ok(Value::Bool(true));
                         }
                     }
-                    None => {
-                        return Err(vm.type_error(format!(
-                            "tuple for {name} must only contain str, not {}",
-                            vm.type_name(item)
-                        )))
-                    }
+                    None => return Err(vm.type_error(format!("tuple for {name} must only contain str, not {}", vm.type_name(item)))),
                 }
             }
             Ok(Value::Bool(false))
         }
         v => match as_str(v) {
             Some(sub) => Ok(Value::Bool(test(&sub))),
-            None => Err(vm.type_error(format!(
-                "{name} first arg must be str or a tuple of str, not {}",
-                vm.type_name(v)
-            ))),
+            None => Err(vm.type_error(format!("{name} first arg must be str or a tuple of str, not {}", vm.type_name(v)))),
         },
     }
 }
@@ -158,11 +120,7 @@ pub fn endswith(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 /// The (sep, maxsplit) of split/rsplit.
-fn split_args(
-    vm: &mut Vm,
-    args: &Args,
-    name: &str,
-) -> PyResult<(Rc<PyStr>, Option<Rc<PyStr>>, usize)> {
+fn split_args(vm: &mut Vm, args: &Args, name: &str) -> PyResult<(Rc<PyStr>, Option<Rc<PyStr>>, usize)> {
     let p = clinic_kw(vm, args, name, &["sep", "maxsplit"], 1, 0)?;
     let s = this(vm, args)?;
     let sep = match &p[0] {
@@ -170,9 +128,7 @@ fn split_args(
         Some(v) => match as_str(v) {
             Some(sep) if sep.as_str().is_empty() => return Err(vm.value_error("empty separator")),
             Some(sep) => Some(sep),
-            None => {
-                return Err(vm.type_error(format!("must be str or None, not {}", vm.type_name(v))))
-            }
+            None => return Err(vm.type_error(format!("must be str or None, not {}", vm.type_name(v)))),
         },
     };
     let max = match &p[1] {
@@ -271,8 +227,7 @@ fn line_break_len(s: &str, i: usize) -> usize {
     };
     match c {
         '\r' if rest.as_bytes().get(1) == Some(&b'\n') => 2,
-        '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}'
-        | '\u{2029}' => c.len_utf8(),
+        '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}' => c.len_utf8(),
         _ => 0,
     }
 }
@@ -309,33 +264,17 @@ pub fn splitlines(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn partition_impl(vm: &mut Vm, args: Args, rev: bool) -> PyResult<Value> {
-    let sep = super::str::one_arg(
-        vm,
-        &args,
-        if rev {
-            "str.rpartition"
-        } else {
-            "str.partition"
-        },
-    )?;
+    let sep = super::str::one_arg(vm, &args, if rev { "str.rpartition" } else { "str.partition" })?;
     let s = this(vm, &args)?;
     let sep = str_arg(vm, &sep)?;
     if sep.as_str().is_empty() {
         return Err(vm.value_error("empty separator"));
     }
     let text = s.as_str();
-    let found = if rev {
-        text.rfind(sep.as_str())
-    } else {
-        text.find(sep.as_str())
-    };
+    let found = if rev { text.rfind(sep.as_str()) } else { text.find(sep.as_str()) };
     let parts = match found {
         Some(i) => {
-            vec![
-                Value::str(&text[..i]),
-                Value::Str(sep.clone()),
-                Value::str(&text[i + sep.as_str().len()..]),
-            ]
+            vec![Value::str(&text[..i]), Value::Str(sep.clone()), Value::str(&text[i + sep.as_str().len()..])]
         }
         None if rev => vec![Value::str(""), Value::str(""), Value::Str(s.clone())],
         None => vec![Value::Str(s.clone()), Value::str(""), Value::str("")],
@@ -354,34 +293,21 @@ pub fn rpartition(vm: &mut Vm, args: Args) -> PyResult<Value> {
 pub fn replace(vm: &mut Vm, args: Args) -> PyResult<Value> {
     clinic_pos(vm, &args, "str.replace", 2, 3)?;
     let s = this(vm, &args)?;
-    let old = as_str(&args.pos[1]).ok_or_else(|| {
-        vm.type_error(format!(
-            "replace() argument 1 must be str, not {}",
-            vm.type_name(&args.pos[1])
-        ))
-    })?;
-    let new = as_str(&args.pos[2]).ok_or_else(|| {
-        vm.type_error(format!(
-            "replace() argument 2 must be str, not {}",
-            vm.type_name(&args.pos[2])
-        ))
-    })?;
+    let old = as_str(&args.pos[1])
+        .ok_or_else(|| vm.type_error(format!("replace() argument 1 must be str, not {}", vm.type_name(&args.pos[1]))))?;
+    let new = as_str(&args.pos[2])
+        .ok_or_else(|| vm.type_error(format!("replace() argument 2 must be str, not {}", vm.type_name(&args.pos[2]))))?;
     let count = match args.pos.get(3) {
         Some(v) => ssize_arg(vm, v)?,
         None => -1,
     };
-    let max = if count < 0 {
-        usize::MAX
-    } else {
-        count as usize
-    };
+    let max = if count < 0 { usize::MAX } else { count as usize };
     let text = s.as_str();
     if max == 0 {
         return Ok(Value::Str(s));
     }
     if old.as_str().is_empty() {
-        let mut out =
-            String::with_capacity(text.len() + new.as_str().len() * (s.char_len() + 1).min(max));
+        let mut out = String::with_capacity(text.len() + new.as_str().len() * (s.char_len() + 1).min(max));
         let mut n = 0;
         for c in text.chars() {
             if n < max {
@@ -398,10 +324,6 @@ pub fn replace(vm: &mut Vm, args: Args) -> PyResult<Value> {
     if !text.contains(old.as_str()) {
         return Ok(Value::Str(s));
     }
-    let out = if max == usize::MAX {
-        text.replace(old.as_str(), new.as_str())
-    } else {
-        text.replacen(old.as_str(), new.as_str(), max)
-    };
+    let out = if max == usize::MAX { text.replace(old.as_str(), new.as_str()) } else { text.replacen(old.as_str(), new.as_str(), max) };
     Ok(Value::from_string(out))
 }

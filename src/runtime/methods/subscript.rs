@@ -12,9 +12,10 @@ pub fn slice_indices(vm: &mut Vm, s: &PySlice, len: usize) -> PyResult<SliceIndi
         match v {
             Value::None => Ok(None),
             Value::BigInt(b) => Ok(Some(if b.sign() == num_bigint::Sign::Minus { i64::MIN / 2 } else { i64::MAX / 2 })),
-            other => vm.to_index(other).map(Some).map_err(|_| {
-                vm.type_error("slice indices must be integers or None or have an __index__ method")
-            }),
+            other => vm
+                .to_index(other)
+                .map(Some)
+                .map_err(|_| vm.type_error("slice indices must be integers or None or have an __index__ method")),
         }
     };
     let step = bound(vm, &s.step)?.unwrap_or(1);
@@ -37,7 +38,9 @@ fn index_of(vm: &mut Vm, index: &Value, what: &str) -> PyResult<i64> {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         Value::BigInt(_) => Err(vm.new_error(ExcKind::IndexError, "cannot fit 'int' into an index-sized integer")),
-        Value::Instance(_) => vm.to_index(index).map_err(|_| vm.type_error(format!("{what} indices must be integers or slices, not {}", vm.type_name(index)))),
+        Value::Instance(_) => {
+            vm.to_index(index).map_err(|_| vm.type_error(format!("{what} indices must be integers or slices, not {}", vm.type_name(index))))
+        }
         _ => Err(vm.type_error(format!("{what} indices must be integers or slices, not {}", vm.type_name(index)))),
     }
 }
@@ -101,7 +104,11 @@ pub fn get_item(vm: &mut Vm, container: &Value, index: &Value) -> PyResult<Value
             let i = index_of(vm, index, if matches!(container, Value::Bytes(_)) { "byte" } else { "bytearray" })?;
             match norm(i, data.len()) {
                 Some(i) => Ok(Value::Int(data[i] as i64)),
-                None => Err(vm.index_error(if matches!(container, Value::Bytes(_)) { "index out of range" } else { "bytearray index out of range" })),
+                None => Err(vm.index_error(if matches!(container, Value::Bytes(_)) {
+                    "index out of range"
+                } else {
+                    "bytearray index out of range"
+                })),
             }
         }
         Value::Range(r) => {

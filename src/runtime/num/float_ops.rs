@@ -140,9 +140,7 @@ pub fn float_pow(v: f64, w: f64) -> Result<f64, NumError> {
     }
     let r = base.powf(w);
     if r.is_infinite() {
-        return Err(NumError::Overflow(
-            "(34, 'Numerical result out of range')".into(),
-        ));
+        return Err(NumError::Overflow("(34, 'Numerical result out of range')".into()));
     }
     Ok(if negate { -r } else { r })
 }
@@ -170,9 +168,7 @@ pub fn round_ndigits(x: f64, ndigits: i64) -> Result<f64, NumError> {
     };
     let r = rounded.copysign(x);
     if r.is_infinite() {
-        return Err(NumError::Overflow(
-            "rounded value too large to represent".into(),
-        ));
+        return Err(NumError::Overflow("rounded value too large to represent".into()));
     }
     Ok(r)
 }
@@ -192,11 +188,7 @@ fn round_negative_ndigits(x: f64, k: u32) -> f64 {
     }
     let (m, e) = decompose(x.abs());
     let q = num_traits::pow(BigInt::from(10), k as usize);
-    let (num, den) = if e >= 0 {
-        (BigInt::from(m) << (e as usize), q.clone())
-    } else {
-        (BigInt::from(m), &q << ((-e) as usize))
-    };
+    let (num, den) = if e >= 0 { (BigInt::from(m) << (e as usize), q.clone()) } else { (BigInt::from(m), &q << ((-e) as usize)) };
     let (mut n, r) = num.div_rem(&den);
     let twice = &r * 2;
     if twice > den || (twice == den && n.is_odd()) {
@@ -213,14 +205,10 @@ pub fn is_integer(x: f64) -> bool {
 /// `float.as_integer_ratio()`.
 pub fn as_integer_ratio(x: f64) -> Result<(BigInt, BigInt), NumError> {
     if x.is_nan() {
-        return Err(NumError::Value(
-            "cannot convert NaN to integer ratio".into(),
-        ));
+        return Err(NumError::Value("cannot convert NaN to integer ratio".into()));
     }
     if x.is_infinite() {
-        return Err(NumError::Overflow(
-            "cannot convert Infinity to integer ratio".into(),
-        ));
+        return Err(NumError::Overflow("cannot convert Infinity to integer ratio".into()));
     }
     if x == 0.0 {
         return Ok((BigInt::zero(), BigInt::one()));
@@ -249,28 +237,15 @@ pub fn float_hex(x: f64) -> String {
     let bits = x.to_bits();
     let exp = ((bits >> 52) & 0x7ff) as i64;
     let frac = bits & ((1u64 << 52) - 1);
-    let (lead, e) = if exp == 0 {
-        (0, -1022)
-    } else {
-        (1, exp - 1023)
-    };
+    let (lead, e) = if exp == 0 { (0, -1022) } else { (1, exp - 1023) };
     format!("{sign}0x{lead}.{frac:013x}p{e:+}")
 }
 
 /// `float(s)` for a `str` argument.
 pub fn parse_float(s: &str) -> Result<f64, NumError> {
-    let err = || {
-        NumError::Value(format!(
-            "could not convert string to float: {}",
-            py_str_repr(s)
-        ))
-    };
+    let err = || NumError::Value(format!("could not convert string to float: {}", py_str_repr(s)));
     let ascii = transform_decimal_and_space(s);
-    let text = if ascii.contains('_') {
-        remove_underscores(&ascii).ok_or_else(err)?
-    } else {
-        ascii
-    };
+    let text = if ascii.contains('_') { remove_underscores(&ascii).ok_or_else(err)? } else { ascii };
     let t = text.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b');
     parse_float_ascii(t).ok_or_else(err)
 }

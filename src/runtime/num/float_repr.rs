@@ -130,14 +130,7 @@ pub struct FloatFmt {
 impl FloatFmt {
     /// A plain format with the given code and precision.
     pub fn new(code: char, precision: usize) -> FloatFmt {
-        FloatFmt {
-            code,
-            precision,
-            always_sign: false,
-            add_dot_0: false,
-            alt: false,
-            no_neg_0: false,
-        }
+        FloatFmt { code, precision, always_sign: false, add_dot_0: false, alt: false, no_neg_0: false }
     }
 }
 
@@ -173,12 +166,7 @@ pub fn double_to_string(x: f64, f: &FloatFmt) -> String {
     if f.no_neg_0 && neg && (digits.is_empty() || digits == "0") {
         neg = false;
     }
-    let layout = Layout {
-        code,
-        precision: precision as i64,
-        add_dot_0: f.add_dot_0,
-        alt: f.alt,
-    };
+    let layout = Layout { code, precision: precision as i64, add_dot_0: f.add_dot_0, alt: f.alt };
     let mut out = String::new();
     if neg {
         out.push('-');
@@ -227,11 +215,7 @@ impl Layout {
             }
             'f' => vend = decpt + self.precision,
             'g' => {
-                let limit = if self.add_dot_0 {
-                    self.precision - 1
-                } else {
-                    self.precision
-                };
+                let limit = if self.add_dot_0 { self.precision - 1 } else { self.precision };
                 use_exp = decpt <= -4 || decpt > limit;
                 if self.alt {
                     vend = self.precision;
@@ -245,11 +229,7 @@ impl Layout {
             decpt = 1;
         }
         let vstart = if decpt <= 0 { decpt - 1 } else { 0 };
-        let min_end = if !use_exp && self.add_dot_0 {
-            decpt + 1
-        } else {
-            decpt
-        };
+        let min_end = if !use_exp && self.add_dot_0 { decpt + 1 } else { decpt };
         vend = vend.max(min_end);
         push_body(out, digits, decpt, vstart, vend);
         if out.ends_with('.') && !self.alt {

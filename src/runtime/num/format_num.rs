@@ -5,9 +5,7 @@ use num_bigint::{BigInt, Sign};
 use num_traits::{Signed, ToPrimitive};
 
 use super::float_repr::{double_to_string, FloatFmt};
-use super::format_spec::{
-    check_size, fill_number, parse, unknown_presentation_type, FormatSpec, NumberParts,
-};
+use super::format_spec::{check_size, fill_number, parse, unknown_presentation_type, FormatSpec, NumberParts};
 use super::int_ops::{big_to_f64, int_to_decimal};
 use super::NumError;
 
@@ -56,20 +54,12 @@ fn format_long(v: &BigInt, f: &FormatSpec) -> Result<String, NumError> {
         _ => (10, ""),
     };
     let mag = v.abs();
-    let mut digits = if base == 10 {
-        int_to_decimal(&mag)?
-    } else {
-        mag.to_str_radix(base)
-    };
+    let mut digits = if base == 10 { int_to_decimal(&mag)? } else { mag.to_str_radix(base) };
     if f.ty == Some('X') {
         digits.make_ascii_uppercase();
     }
-    let parts = NumberParts {
-        negative: v.sign() == Sign::Minus,
-        prefix: if f.alternate { prefix } else { "" },
-        digits: &digits,
-        remainder: "",
-    };
+    let parts =
+        NumberParts { negative: v.sign() == Sign::Minus, prefix: if f.alternate { prefix } else { "" }, digits: &digits, remainder: "" };
     fill_number(&parts, f)
 }
 
@@ -80,21 +70,13 @@ fn format_char(v: &BigInt, f: &FormatSpec) -> Result<String, NumError> {
     if f.alternate {
         return value_err("Alternate form (#) not allowed with integer format specifier 'c'");
     }
-    let code = v
-        .to_i64()
-        .ok_or_else(|| NumError::Overflow("Python int too large to convert to C long".into()))?;
+    let code = v.to_i64().ok_or_else(|| NumError::Overflow("Python int too large to convert to C long".into()))?;
     if !(0..=0x10ffff).contains(&code) {
         return Err(NumError::Overflow("%c arg not in range(0x110000)".into()));
     }
-    let ch = char::from_u32(code as u32)
-        .ok_or_else(|| NumError::Value("surrogate characters are not supported".into()))?;
+    let ch = char::from_u32(code as u32).ok_or_else(|| NumError::Value("surrogate characters are not supported".into()))?;
     let text = ch.to_string();
-    let parts = NumberParts {
-        negative: false,
-        prefix: "",
-        digits: "",
-        remainder: &text,
-    };
+    let parts = NumberParts { negative: false, prefix: "", digits: "", remainder: &text };
     fill_number(&parts, f)
 }
 
@@ -157,11 +139,6 @@ fn format_float_internal(v: f64, f: &FormatSpec) -> Result<String, NumError> {
         None => (false, s.as_str()),
     };
     let n_digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let parts = NumberParts {
-        negative,
-        prefix: "",
-        digits: &rest[..n_digits],
-        remainder: &rest[n_digits..],
-    };
+    let parts = NumberParts { negative, prefix: "", digits: &rest[..n_digits], remainder: &rest[n_digits..] };
     fill_number(&parts, f)
 }

@@ -8,9 +8,7 @@
 
 use super::{NumError, MAX_OUTPUT_CHARS};
 
-pub use super::format_num::{
-    format_float, format_float_spec, format_int, format_int_as, format_int_spec,
-};
+pub use super::format_num::{format_float, format_float_spec, format_int, format_int_as, format_int_spec};
 
 /// Thousands grouping requested by the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,9 +90,7 @@ fn get_integer(chars: &[char], pos: &mut usize) -> Result<Option<usize>, NumErro
             .checked_mul(10)
             .and_then(|v| v.checked_add(d as usize))
             .filter(|v| *v <= isize::MAX as usize)
-            .ok_or_else(|| {
-                NumError::Value("Too many decimal digits in format string".to_string())
-            })?;
+            .ok_or_else(|| NumError::Value("Too many decimal digits in format string".to_string()))?;
         *pos += 1;
     }
     Ok((*pos > start).then_some(val))
@@ -103,11 +99,7 @@ fn get_integer(chars: &[char], pos: &mut usize) -> Result<Option<usize>, NumErro
 /// Parse a format spec. `default_type` is CPython's per-object default presentation
 /// type (`Some('d')` for int, `None` for float, `Some('s')` for str); `type_name` only
 /// feeds the "Invalid format specifier" message.
-pub fn parse(
-    spec: &str,
-    default_type: Option<char>,
-    type_name: &str,
-) -> Result<FormatSpec, NumError> {
+pub fn parse(spec: &str, default_type: Option<char>, type_name: &str) -> Result<FormatSpec, NumError> {
     let chars: Vec<char> = spec.chars().collect();
     let mut f = FormatSpec::empty();
     let mut pos = 0;
@@ -143,15 +135,11 @@ pub fn parse(
         pos += 1;
         f.precision = get_integer(&chars, &mut pos)?;
         if f.precision.is_none() {
-            return Err(NumError::Value(
-                "Format specifier missing precision".to_string(),
-            ));
+            return Err(NumError::Value("Format specifier missing precision".to_string()));
         }
     }
     if chars.len() - pos > 1 {
-        return Err(NumError::Value(format!(
-            "Invalid format specifier '{spec}' for object of type '{type_name}'"
-        )));
+        return Err(NumError::Value(format!("Invalid format specifier '{spec}' for object of type '{type_name}'")));
     }
     f.ty = chars.get(pos).copied().or(default_type);
     check_grouping_type(&mut f)?;
@@ -188,11 +176,7 @@ fn check_grouping_type(f: &mut FormatSpec) -> Result<(), NumError> {
             Ok(())
         }
         Some(t) => {
-            let sep = if f.grouping == Grouping::Comma {
-                ','
-            } else {
-                '_'
-            };
+            let sep = if f.grouping == Grouping::Comma { ',' } else { '_' };
             Err(NumError::Value(if t > ' ' && (t as u32) < 128 {
                 format!("Cannot specify '{sep}' with '{t}'.")
             } else {
@@ -207,10 +191,7 @@ pub fn unknown_presentation_type(ty: char, type_name: &str) -> NumError {
     NumError::Value(if ty > ' ' && (ty as u32) < 128 {
         format!("Unknown format code '{ty}' for object of type '{type_name}'")
     } else {
-        format!(
-            "Unknown format code '\\x{:x}' for object of type '{type_name}'",
-            ty as u32
-        )
+        format!("Unknown format code '\\x{:x}' for object of type '{type_name}'", ty as u32)
     })
 }
 
@@ -315,16 +296,8 @@ pub(crate) fn fill_number(p: &NumberParts, f: &FormatSpec) -> Result<String, Num
     let width = f.width.map_or(-1, |w| w as i64);
     check_size(width.max(0) as usize + p.digits.len() * 2)?;
     let fixed = sign.map_or(0, |_| 1) + p.prefix.len() as i64 + p.remainder.chars().count() as i64;
-    let min_width = if f.fill == '0' && align == '=' {
-        width - fixed
-    } else {
-        0
-    };
-    let grouped = if p.digits.is_empty() {
-        String::new()
-    } else {
-        group_digits(p.digits, min_width, grouping_of(f))
-    };
+    let min_width = if f.fill == '0' && align == '=' { width - fixed } else { 0 };
+    let grouped = if p.digits.is_empty() { String::new() } else { group_digits(p.digits, min_width, grouping_of(f)) };
     let body_len = fixed + grouped.len() as i64;
     let padding = (width - body_len).max(0) as usize;
     let (l, s, r) = match align {
@@ -346,11 +319,7 @@ pub(crate) fn fill_number(p: &NumberParts, f: &FormatSpec) -> Result<String, Num
 
 /// `_PyUnicode_InsertThousandsGrouping`: group `digits` from the right, padding with
 /// zeros (separators included) until the result is at least `min_width` long.
-pub(crate) fn group_digits(
-    digits: &str,
-    min_width: i64,
-    grouping: Option<(usize, char)>,
-) -> String {
+pub(crate) fn group_digits(digits: &str, min_width: i64, grouping: Option<(usize, char)>) -> String {
     let bytes = digits.as_bytes();
     let mut remaining = bytes.len() as i64;
     let mut min_width = min_width;

@@ -31,9 +31,7 @@ pub fn hash_int(v: &BigInt) -> i64 {
     if let Some(i) = v.to_i64() {
         return hash_i64(i);
     }
-    let m = (v.abs().mod_floor(&BigInt::from(HASH_MODULUS)))
-        .to_i64()
-        .unwrap_or(0);
+    let m = (v.abs().mod_floor(&BigInt::from(HASH_MODULUS))).to_i64().unwrap_or(0);
     let h = if v.is_negative() { -m } else { m };
     if h == -1 {
         -2
@@ -72,11 +70,7 @@ pub fn hash_float(x: f64) -> i64 {
         }
     }
     let bits = HASH_BITS as i32;
-    let e = if e >= 0 {
-        e % bits
-    } else {
-        bits - 1 - ((-1 - e) % bits)
-    } as u32;
+    let e = if e >= 0 { e % bits } else { bits - 1 - ((-1 - e) % bits) } as u32;
     acc = ((acc << e) & HASH_MODULUS) | acc >> (HASH_BITS - e);
     let h = (acc as i64).wrapping_mul(sign);
     if h == -1 {
@@ -91,11 +85,7 @@ pub fn frexp(x: f64) -> (f64, i32) {
     if x == 0.0 || !x.is_finite() {
         return (x, 0);
     }
-    let (x, adj) = if x.abs() < f64::MIN_POSITIVE {
-        (x * 2f64.powi(64), -64)
-    } else {
-        (x, 0)
-    };
+    let (x, adj) = if x.abs() < f64::MIN_POSITIVE { (x * 2f64.powi(64), -64) } else { (x, 0) };
     let bits = x.to_bits();
     let exp = ((bits >> 52) & 0x7ff) as i32;
     let m_bits = (bits & !(0x7ffu64 << 52)) | (1022u64 << 52);

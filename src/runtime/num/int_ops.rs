@@ -110,10 +110,7 @@ pub fn int_pow(a: &BigInt, b: &BigInt) -> Result<IntOrFloat, NumError> {
         let odd = b.is_odd();
         return Ok(IntOrFloat::Int(if odd { a.clone() } else { BigInt::one() }));
     }
-    let e = b
-        .to_u32()
-        .filter(|e| (*e as u64).saturating_mul(a.bits()) <= MAX_INT_BITS)
-        .ok_or_else(|| NumError::Memory(String::new()))?;
+    let e = b.to_u32().filter(|e| (*e as u64).saturating_mul(a.bits()) <= MAX_INT_BITS).ok_or_else(|| NumError::Memory(String::new()))?;
     Ok(IntOrFloat::Int(num_traits::pow(a.clone(), e as usize)))
 }
 
@@ -130,17 +127,11 @@ pub fn int_pow_mod(a: &BigInt, b: &BigInt, m: &BigInt) -> Result<BigInt, NumErro
     let mut base = a.mod_floor(&c);
     let mut exp = b.clone();
     if exp.is_negative() {
-        base = mod_inverse(&base, &c).ok_or_else(|| {
-            NumError::Value("base is not invertible for the given modulus".into())
-        })?;
+        base = mod_inverse(&base, &c).ok_or_else(|| NumError::Value("base is not invertible for the given modulus".into()))?;
         exp = -exp;
     }
     let z = base.modpow(&exp, &c);
-    Ok(if negative_output && !z.is_zero() {
-        z - c
-    } else {
-        z
-    })
+    Ok(if negative_output && !z.is_zero() { z - c } else { z })
 }
 
 /// Inverse of `a` modulo `m` (`m > 1`, `0 <= a < m`), if it exists.
@@ -249,10 +240,7 @@ pub fn int_to_str_radix(v: &BigInt, radix: u32) -> Result<String, NumError> {
         _ => return int_to_decimal(v),
     };
     let sign = if v.is_negative() { "-" } else { "" };
-    Ok(format!(
-        "{sign}{prefix}{}",
-        v.magnitude().to_str_radix(radix)
-    ))
+    Ok(format!("{sign}{prefix}{}", v.magnitude().to_str_radix(radix)))
 }
 
 /// `str(v)`, refusing more than 4300 digits like CPython's default limit.
@@ -329,9 +317,7 @@ pub fn big_to_f64(v: &BigInt) -> Result<f64, NumError> {
     }
     let x = scaled_to_f64(v.magnitude(), 0, false);
     if x.is_infinite() {
-        return Err(NumError::Overflow(
-            "int too large to convert to float".into(),
-        ));
+        return Err(NumError::Overflow("int too large to convert to float".into()));
     }
     Ok(apply_sign(x, v.is_negative()))
 }
@@ -355,9 +341,7 @@ pub fn int_true_div(a: &BigInt, b: &BigInt) -> Result<f64, NumError> {
     let (na, nb) = (a.bits() as i64, b.bits() as i64);
     let diff = na - nb;
     if diff > 1025 {
-        return Err(NumError::Overflow(
-            "integer division result too large for a float".into(),
-        ));
+        return Err(NumError::Overflow("integer division result too large for a float".into()));
     }
     let mut e = diff - 55;
     if diff < -1018 {
@@ -374,9 +358,7 @@ pub fn int_true_div(a: &BigInt, b: &BigInt) -> Result<f64, NumError> {
     let (q, r) = num.div_rem(&den);
     let x = scaled_to_f64(&q, e, !r.is_zero());
     if x.is_infinite() {
-        return Err(NumError::Overflow(
-            "integer division result too large for a float".into(),
-        ));
+        return Err(NumError::Overflow("integer division result too large for a float".into()));
     }
     Ok(apply_sign(x, negative))
 }
@@ -397,14 +379,10 @@ pub fn decompose(x: f64) -> (i64, i64) {
 /// `int(x)` for a float (truncates toward zero).
 pub fn float_to_int(x: f64) -> Result<BigInt, NumError> {
     if x.is_nan() {
-        return Err(NumError::Value(
-            "cannot convert float NaN to integer".into(),
-        ));
+        return Err(NumError::Value("cannot convert float NaN to integer".into()));
     }
     if x.is_infinite() {
-        return Err(NumError::Overflow(
-            "cannot convert float infinity to integer".into(),
-        ));
+        return Err(NumError::Overflow("cannot convert float infinity to integer".into()));
     }
     let t = x.trunc();
     if t.abs() < 9.0e18 {

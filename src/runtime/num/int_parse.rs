@@ -12,12 +12,10 @@ use super::{is_py_space, py_str_repr, NumError};
 
 /// Code points of the digit zero of every Unicode `Nd` block (each block is 10 long).
 const DECIMAL_ZEROS: [u32; 66] = [
-    0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66,
-    0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90,
-    0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10,
-    0x104a0, 0x10d30, 0x11066, 0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650,
-    0x116c0, 0x11730, 0x118e0, 0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0, 0x16b50,
-    0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
+    0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090,
+    0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0,
+    0xff10, 0x104a0, 0x10d30, 0x11066, 0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0, 0x11730, 0x118e0, 0x11950,
+    0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0, 0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
 ];
 
 /// `unicodedata.decimal(c)`: the value of a Unicode decimal digit.
@@ -54,9 +52,7 @@ fn invalid_literal(s: &str, base: u32) -> NumError {
 /// `int(s, base)` (base 0 or 2..=36).
 pub fn parse_int(s: &str, base: u32) -> Result<BigInt, NumError> {
     if base == 1 || base > 36 {
-        return Err(NumError::Value(
-            "int() base must be >= 2 and <= 36, or 0".into(),
-        ));
+        return Err(NumError::Value("int() base must be >= 2 and <= 36, or 0".into()));
     }
     let ascii = transform_decimal_and_space(s);
     match parse_ascii(&ascii, base) {
@@ -109,25 +105,15 @@ fn parse_ascii(text: &str, mut base: u32) -> Result<Option<BigInt>, NumError> {
     if b.first() == Some(&b'_') {
         return Ok(None);
     }
-    let n = b
-        .iter()
-        .take_while(|c| **c == b'_' || digit_value(**c) < base)
-        .count();
+    let n = b.iter().take_while(|c| **c == b'_' || digit_value(**c) < base).count();
     let (body, rest) = b.split_at(n);
     if body.is_empty() || body.ends_with(b"_") || body.windows(2).any(|w| w == b"__") {
         return Ok(None);
     }
-    if !rest
-        .iter()
-        .all(|c| c.is_ascii_whitespace() || *c == b'\x0b')
-    {
+    if !rest.iter().all(|c| c.is_ascii_whitespace() || *c == b'\x0b') {
         return Ok(None);
     }
-    let digits: String = body
-        .iter()
-        .filter(|c| **c != b'_')
-        .map(|c| *c as char)
-        .collect();
+    let digits: String = body.iter().filter(|c| **c != b'_').map(|c| *c as char).collect();
     if !base.is_power_of_two() && digits.len() > MAX_STR_DIGITS {
         return Err(NumError::Value(format!(
             "Exceeds the limit ({MAX_STR_DIGITS} digits) for integer string conversion: \

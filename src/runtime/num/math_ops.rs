@@ -41,9 +41,7 @@ pub fn factorial(n: &BigInt) -> Result<BigInt, NumError> {
     let n = n
         .to_u64()
         .filter(|v| *v <= i64::MAX as u64)
-        .ok_or_else(|| {
-            NumError::Overflow("factorial() argument should not exceed 9223372036854775807".into())
-        })?;
+        .ok_or_else(|| NumError::Overflow("factorial() argument should not exceed 9223372036854775807".into()))?;
     check_bits(n.saturating_mul(64 - n.leading_zeros() as u64))?;
     Ok(range_product(1, n + 1))
 }
@@ -76,9 +74,7 @@ fn check_nk(n: &BigInt, k: &BigInt) -> Result<(), NumError> {
 }
 
 fn k_as_u64(k: &BigInt) -> Result<u64, NumError> {
-    k.to_u64()
-        .filter(|v| *v <= i64::MAX as u64)
-        .ok_or_else(|| NumError::Overflow("k must not exceed 9223372036854775807".into()))
+    k.to_u64().filter(|v| *v <= i64::MAX as u64).ok_or_else(|| NumError::Overflow("k must not exceed 9223372036854775807".into()))
 }
 
 /// `math.perm(n, k)`; `k = None` means `factorial(n)`.

@@ -52,11 +52,7 @@ impl NumError {
     /// The exception message (`str(exc)`).
     pub fn message(&self) -> &str {
         match self {
-            NumError::Value(m)
-            | NumError::Overflow(m)
-            | NumError::ZeroDivision(m)
-            | NumError::Type(m)
-            | NumError::Memory(m) => m,
+            NumError::Value(m) | NumError::Overflow(m) | NumError::ZeroDivision(m) | NumError::Type(m) | NumError::Memory(m) => m,
         }
     }
 }
@@ -79,11 +75,7 @@ pub(crate) const MAX_OUTPUT_CHARS: usize = 1 << 30;
 /// except a few well-known invisible ones is treated as printable (an approximation
 /// of `str.isprintable`, which needs the Unicode database).
 pub fn py_str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {

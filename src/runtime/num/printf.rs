@@ -94,10 +94,7 @@ impl Directive {
     pub fn unsupported_error(&self) -> NumError {
         let c = self.conv;
         let shown = if (' '..='~').contains(&c) { c } else { '?' };
-        NumError::Value(format!(
-            "unsupported format character '{shown}' (0x{:x}) at index {}",
-            c as u32, self.index
-        ))
+        NumError::Value(format!("unsupported format character '{shown}' (0x{:x}) at index {}", c as u32, self.index))
     }
 
     /// Resolve `*` counts with the fetched values (`None` for non-star counts).
@@ -118,12 +115,7 @@ impl Directive {
             (Count::Star, Some(p)) => Some(p.max(0) as usize),
             _ => None,
         };
-        PercentSpec {
-            flags,
-            width,
-            precision,
-            conv: self.conv,
-        }
+        PercentSpec { flags, width, precision, conv: self.conv }
     }
 }
 
@@ -192,13 +184,7 @@ fn next(chars: &[char], pos: &mut usize) -> Result<char, NumError> {
 }
 
 /// Read more digits after `first`; returns the number and the first non-digit.
-fn digits(
-    chars: &[char],
-    pos: &mut usize,
-    first: char,
-    max: usize,
-    err: &str,
-) -> Result<(usize, char), NumError> {
+fn digits(chars: &[char], pos: &mut usize, first: char, max: usize, err: &str) -> Result<(usize, char), NumError> {
     let mut v = first.to_digit(10).unwrap_or(0) as usize;
     loop {
         let c = next(chars, pos)?;
@@ -212,11 +198,7 @@ fn digits(
     }
 }
 
-fn parse_directive_into(
-    chars: &[char],
-    pos: &mut usize,
-    d: &mut Directive,
-) -> Result<(), NumError> {
+fn parse_directive_into(chars: &[char], pos: &mut usize, d: &mut Directive) -> Result<(), NumError> {
     if chars.get(*pos) == Some(&'(') {
         *pos += 1;
         let start = *pos;
@@ -321,8 +303,7 @@ pub fn percent_format_char(c: char, spec: &PercentSpec) -> Result<String, NumErr
 pub fn percent_char_from_int(v: &BigInt) -> Result<char, NumError> {
     let range = || NumError::Overflow("%c arg not in range(0x110000)".into());
     let code = v.to_u32().filter(|c| *c <= 0x10ffff).ok_or_else(range)?;
-    char::from_u32(code)
-        .ok_or_else(|| NumError::Value("surrogate characters are not supported".into()))
+    char::from_u32(code).ok_or_else(|| NumError::Value("surrogate characters are not supported".into()))
 }
 
 /// Port of `unicode_format_arg_output`: sign, `0x` prefix, padding, truncation.
@@ -332,10 +313,7 @@ fn output(s: &str, spec: &PercentSpec, mut sign: bool) -> String {
     let mut len = chars.len() as i64;
     let width_given = spec.width.map_or(-1, |w| w as i64);
     let prec = spec.precision.map_or(-1, |p| p as i64);
-    if (width_given == -1 || width_given <= len)
-        && (prec == -1 || prec >= len)
-        && !(fl.sign || fl.blank)
-    {
+    if (width_given == -1 || width_given <= len) && (prec == -1 || prec >= len) && !(fl.sign || fl.blank) {
         return s.to_string();
     }
     let fill = if sign && fl.zero { '0' } else { ' ' };

@@ -6,8 +6,8 @@ use num_bigint::BigInt;
 use super::float_repr::float_repr;
 use super::format_spec::{format_float, format_int, format_str};
 use super::printf::{
-    parse_percent, parse_percent_directives, percent_char_from_int, percent_format_char,
-    percent_format_float, percent_format_int, percent_format_str, Piece,
+    parse_percent, parse_percent_directives, percent_char_from_int, percent_format_char, percent_format_float, percent_format_int,
+    percent_format_str, Piece,
 };
 use super::NumError;
 
@@ -79,10 +79,7 @@ fn single_directive(fmt: &str) -> (String, super::printf::PercentSpec, String) {
     (prefix, spec.expect("one directive"), suffix)
 }
 
-fn pct(
-    fmt: &str,
-    f: impl Fn(&super::printf::PercentSpec) -> Result<String, NumError>,
-) -> Result<String, NumError> {
+fn pct(fmt: &str, f: impl Fn(&super::printf::PercentSpec) -> Result<String, NumError>) -> Result<String, NumError> {
     let (pre, spec, post) = single_directive(fmt);
     Ok(format!("{pre}{}{post}", f(&spec)?))
 }
@@ -109,13 +106,9 @@ fn run(op: &str, a: &[String]) -> Result<String, NumError> {
         "repr_float" => Ok(float_repr(float(&a[0]))),
         "pct_int" => pct(&a[0], |s| percent_format_int(&big(&a[1]), s)),
         "pct_float" => pct(&a[0], |s| percent_format_float(float(&a[1]), s)),
-        "pct_str" if a[0].contains('r') => {
-            pct(&a[0], |s| percent_format_str(&super::py_str_repr(&a[1]), s))
-        }
+        "pct_str" if a[0].contains('r') => pct(&a[0], |s| percent_format_str(&super::py_str_repr(&a[1]), s)),
         "pct_str" => pct(&a[0], |s| percent_format_str(&a[1], s)),
-        "pct_char" => pct(&a[0], |s| {
-            percent_format_char(percent_char_from_int(&big(&a[1]))?, s)
-        }),
+        "pct_char" => pct(&a[0], |s| percent_format_char(percent_char_from_int(&big(&a[1]))?, s)),
         "pct_parse" => pct_parse(&a[0]),
         _ => panic!("unknown op {op}"),
     }
@@ -135,10 +128,5 @@ fn format_table_matches_cpython() {
             failures.push(format!("{line}\n    got: {got}"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {count} failed:\n{}",
-        failures.len(),
-        failures[..failures.len().min(40)].join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {count} failed:\n{}", failures.len(), failures[..failures.len().min(40)].join("\n"));
 }

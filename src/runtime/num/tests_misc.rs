@@ -16,11 +16,7 @@ type R = Result<String, NumError>;
 
 fn istr(v: &BigInt) -> String {
     if v.bits() > 3400 {
-        let sign = if v.sign() == num_bigint::Sign::Minus {
-            "-"
-        } else {
-            ""
-        };
+        let sign = if v.sign() == num_bigint::Sign::Minus { "-" } else { "" };
         return format!("{sign}0x{}", v.magnitude().to_str_radix(16));
     }
     v.to_string()
@@ -104,8 +100,7 @@ fn run_math(op: &str, a: &[String]) -> Option<R> {
         "perm" => b(mo::perm(&x(), Some(&y()))),
         "perm1" => b(mo::perm(&x(), None)),
         "fsum" => mo::fsum(&floats(&a[0])).map(fr),
-        "isclose" => mo::isclose(float(&a[0]), float(&a[1]), float(&a[2]), float(&a[3]))
-            .map(|v| if v { "True" } else { "False" }.into()),
+        "isclose" => mo::isclose(float(&a[0]), float(&a[1]), float(&a[2]), float(&a[3])).map(|v| if v { "True" } else { "False" }.into()),
         "log_int" => mo::log_int(&x(), mo::LogKind::Natural).map(fr),
         "log2_int" => mo::log_int(&x(), mo::LogKind::Two).map(fr),
         "log10_int" => mo::log_int(&x(), mo::LogKind::Ten).map(fr),
@@ -126,26 +121,15 @@ fn ops_table_matches_cpython() {
         let fields: Vec<String> = line.split('\t').map(unescape).collect();
         let (expected, args) = fields[1..].split_last().expect("fields");
         let op = fields[0].as_str();
-        let r = run_int(op, args)
-            .or_else(|| run_float(op, args))
-            .or_else(|| run_math(op, args))
-            .unwrap_or_else(|| panic!("unknown op {op}"));
+        let r =
+            run_int(op, args).or_else(|| run_float(op, args)).or_else(|| run_math(op, args)).unwrap_or_else(|| panic!("unknown op {op}"));
         let got = show(r);
         count += 1;
         if &got != expected {
-            failures.push(format!(
-                "{}\n    got: {}",
-                &line[..line.len().min(300)],
-                &got[..got.len().min(200)]
-            ));
+            failures.push(format!("{}\n    got: {}", &line[..line.len().min(300)], &got[..got.len().min(200)]));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {count} failed:\n{}",
-        failures.len(),
-        failures[..failures.len().min(40)].join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {count} failed:\n{}", failures.len(), failures[..failures.len().min(40)].join("\n"));
 }
 
 mod api {
@@ -154,71 +138,39 @@ mod api {
     use super::super::format_spec::{format_float, format_int, format_str};
     use super::super::hash::{hash_i64, hash_int};
     use super::super::int_ops as io;
-    use super::super::printf::{
-        parse_percent, percent_format_float, percent_format_int, Count, Piece,
-    };
+    use super::super::printf::{parse_percent, percent_format_float, percent_format_int, Count, Piece};
     use super::super::NumError;
 
     #[test]
     fn percent_pieces_and_stars() {
         let pieces = parse_percent("a%%b%(name)-*.*f|%d %");
         assert_eq!(pieces[0], Piece::Literal("a%b".into()));
-        let Piece::Directive(d) = &pieces[1] else {
-            panic!("directive")
-        };
+        let Piece::Directive(d) = &pieces[1] else { panic!("directive") };
         assert_eq!(d.key.as_deref(), Some("name"));
         assert!(d.flags.ljust);
-        assert_eq!(
-            (d.width, d.precision, d.conv),
-            (Count::Star, Count::Star, 'f')
-        );
+        assert_eq!((d.width, d.precision, d.conv), (Count::Star, Count::Star, 'f'));
         let spec = d.resolve(Some(-8), Some(-1));
-        assert_eq!(
-            (spec.width, spec.precision, spec.flags.ljust),
-            (Some(8), Some(0), true)
-        );
+        assert_eq!((spec.width, spec.precision, spec.flags.ljust), (Some(8), Some(0), true));
         assert_eq!(percent_format_float(2.5, &spec).unwrap(), "2       ");
-        let Piece::Directive(last) = pieces.last().unwrap() else {
-            panic!("directive")
-        };
-        assert_eq!(
-            last.error,
-            Some(NumError::Value("incomplete format".into()))
-        );
-        let Piece::Directive(d) = &parse_percent("%*d")[0] else {
-            panic!("directive")
-        };
+        let Piece::Directive(last) = pieces.last().unwrap() else { panic!("directive") };
+        assert_eq!(last.error, Some(NumError::Value("incomplete format".into())));
+        let Piece::Directive(d) = &parse_percent("%*d")[0] else { panic!("directive") };
         let spec = d.resolve(Some(-5), None);
-        assert_eq!(
-            percent_format_int(&BigInt::from(3), &spec).unwrap(),
-            "3    "
-        );
+        assert_eq!(percent_format_int(&BigInt::from(3), &spec).unwrap(), "3    ");
     }
 
     #[test]
     fn huge_sizes_do_not_hang() {
         assert_eq!(format_float(1.5, ".100000f").unwrap().len(), 100_002);
         assert_eq!(format_float(1e300, ".100000e").unwrap().len(), 100_007);
-        assert_eq!(
-            format_int(&BigInt::from(7), "1000000").unwrap().len(),
-            1_000_000
-        );
+        assert_eq!(format_int(&BigInt::from(7), "1000000").unwrap().len(), 1_000_000);
         let mem = Err(NumError::Memory(String::new()));
         assert_eq!(format_str("x", "9999999999999"), mem);
         assert_eq!(format_int(&BigInt::from(7), "9999999999999"), mem);
         let two = BigInt::from(2);
-        assert_eq!(
-            io::int_pow(&two, &BigInt::from(10u64.pow(12))),
-            Err(NumError::Memory(String::new()))
-        );
-        assert_eq!(
-            io::shl(&two, &(BigInt::from(1) << 63)),
-            Err(NumError::Memory(String::new()))
-        );
-        assert_eq!(
-            io::shl(&two, &(BigInt::from(1) << 70)),
-            Err(NumError::Overflow("too many digits in integer".into()))
-        );
+        assert_eq!(io::int_pow(&two, &BigInt::from(10u64.pow(12))), Err(NumError::Memory(String::new())));
+        assert_eq!(io::shl(&two, &(BigInt::from(1) << 63)), Err(NumError::Memory(String::new())));
+        assert_eq!(io::shl(&two, &(BigInt::from(1) << 70)), Err(NumError::Overflow("too many digits in integer".into())));
     }
 
     #[test]
@@ -229,10 +181,7 @@ mod api {
         assert_eq!(io::mod_i64(7, -2), Ok(-1));
         assert_eq!(io::mod_i64(i64::MIN, -1), Ok(0));
         assert_eq!(io::divmod_i64(-7, 2), Ok(Some((-4, 1))));
-        assert!(matches!(
-            io::floordiv_i64(1, 0),
-            Err(NumError::ZeroDivision(_))
-        ));
+        assert!(matches!(io::floordiv_i64(1, 0), Err(NumError::ZeroDivision(_))));
         assert_eq!(io::pow_i64(3, 4), Some(81));
         assert_eq!(io::pow_i64(10, 19), None);
         assert_eq!(io::pow_i64(2, -1), None);
@@ -245,17 +194,7 @@ mod api {
 
     #[test]
     fn int_hashes() {
-        for v in [
-            0i64,
-            1,
-            -1,
-            -2,
-            i64::MAX,
-            i64::MIN,
-            (1 << 61) - 1,
-            1 << 61,
-            -(1 << 61),
-        ] {
+        for v in [0i64, 1, -1, -2, i64::MAX, i64::MIN, (1 << 61) - 1, 1 << 61, -(1 << 61)] {
             assert_eq!(hash_i64(v), hash_int(&BigInt::from(v)), "{v}");
         }
         assert_eq!(hash_i64(-1), -2);

@@ -175,9 +175,7 @@ pub fn compute_mro(bases: &[Rc<PyClass>]) -> Result<Vec<Rc<PyClass>>, String> {
         if seqs.is_empty() {
             return Ok(out);
         }
-        let candidate = seqs.iter().map(|s| s[0].clone()).find(|c| {
-            !seqs.iter().any(|s| s[1..].iter().any(|x| Rc::ptr_eq(x, c)))
-        });
+        let candidate = seqs.iter().map(|s| s[0].clone()).find(|c| !seqs.iter().any(|s| s[1..].iter().any(|x| Rc::ptr_eq(x, c))));
         let Some(c) = candidate else {
             let mut names: Vec<String> = Vec::new();
             for s in &seqs {
@@ -187,10 +185,7 @@ pub fn compute_mro(bases: &[Rc<PyClass>]) -> Result<Vec<Rc<PyClass>>, String> {
                 }
             }
             // CPython's message has this line break (Objects/typeobject.c, set_mro_error).
-            return Err(format!(
-                "Cannot create a consistent method resolution\norder (MRO) for bases {}",
-                names.join(", ")
-            ));
+            return Err(format!("Cannot create a consistent method resolution\norder (MRO) for bases {}", names.join(", ")));
         };
         for s in seqs.iter_mut() {
             if Rc::ptr_eq(&s[0], &c) {

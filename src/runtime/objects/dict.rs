@@ -38,9 +38,7 @@ pub fn native_eq(a: &Value, b: &Value) -> Option<bool> {
     Some(match (a, b) {
         (Str(x), Str(y)) => x.as_str() == y.as_str(),
         (Int(x), Int(y)) => x == y,
-        (Int(_) | Bool(_) | Float(_) | BigInt(_), Int(_) | Bool(_) | Float(_) | BigInt(_)) => {
-            crate::vm::ops::numeric_eq(a, b)
-        }
+        (Int(_) | Bool(_) | Float(_) | BigInt(_), Int(_) | Bool(_) | Float(_) | BigInt(_)) => crate::vm::ops::numeric_eq(a, b),
         (Tuple(x), Tuple(y)) => {
             if x.items.len() != y.items.len() {
                 return Some(false);
@@ -64,7 +62,14 @@ pub fn native_eq(a: &Value, b: &Value) -> Option<bool> {
 fn is_simple(v: &Value) -> bool {
     matches!(
         v,
-        Value::Str(_) | Value::Int(_) | Value::Bool(_) | Value::Float(_) | Value::BigInt(_) | Value::Bytes(_) | Value::Tuple(_) | Value::None
+        Value::Str(_)
+            | Value::Int(_)
+            | Value::Bool(_)
+            | Value::Float(_)
+            | Value::BigInt(_)
+            | Value::Bytes(_)
+            | Value::Tuple(_)
+            | Value::None
     )
 }
 
@@ -207,9 +212,11 @@ impl DictMap {
     }
 
     pub fn remove_str(&mut self, hash: i64, key: &str) -> Option<Value> {
-        let idx = self.index.iter_hash(hash as u64).copied().find(|&i| {
-            matches!(&self.entries[i], Some(e) if e.hash == hash && e.key.as_str() == Some(key))
-        })?;
+        let idx = self
+            .index
+            .iter_hash(hash as u64)
+            .copied()
+            .find(|&i| matches!(&self.entries[i], Some(e) if e.hash == hash && e.key.as_str() == Some(key)))?;
         self.remove_at(idx).map(|e| e.value)
     }
 }

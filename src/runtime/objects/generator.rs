@@ -26,14 +26,7 @@ pub struct PyGenerator {
 
 impl PyGenerator {
     pub fn new(frame: Box<Frame>, kind: GenKind, name: Rc<PyStr>, qualname: Rc<PyStr>) -> PyGenerator {
-        PyGenerator {
-            frame: RefCell::new(Some(frame)),
-            running: Cell::new(false),
-            started: Cell::new(false),
-            kind,
-            name,
-            qualname,
-        }
+        PyGenerator { frame: RefCell::new(Some(frame)), running: Cell::new(false), started: Cell::new(false), kind, name, qualname }
     }
 
     pub fn is_finished(&self) -> bool {

@@ -16,11 +16,19 @@ pub struct NativeObject {
 pub enum NativeData {
     Iter(RefCell<IterState>),
     DictView(Rc<PyDict>, ViewKind),
-    Property { fget: Value, fset: Value, fdel: Value, doc: Value },
+    Property {
+        fget: Value,
+        fset: Value,
+        fdel: Value,
+        doc: Value,
+    },
     ClassMethod(Value),
     StaticMethod(Value),
     /// `super(cls, obj)`: look attributes up after `cls` in `type(obj)`'s MRO.
-    Super { start: Rc<PyClass>, obj: Value },
+    Super {
+        start: Rc<PyClass>,
+        obj: Value,
+    },
     /// A module-defined object (a file, a lock, a deque...).
     Any(Box<dyn Any>),
 }
@@ -35,19 +43,56 @@ pub enum ViewKind {
 /// The state of a builtin iterator.
 pub enum IterState {
     /// Over a list, tuple, str, bytes or any value indexed by position.
-    Seq { seq: Value, index: usize },
-    Range { next: i64, stop: i64, step: i64 },
-    Dict { dict: Rc<PyDict>, slot: usize, len: usize, kind: ViewKind },
-    Set { set: Rc<PySet>, slot: usize, len: usize },
-    Reversed { seq: Value, index: isize },
-    Enumerate { inner: Value, count: Value },
-    Zip { iters: Vec<Value>, strict: bool },
-    Map { func: Value, iters: Vec<Value> },
-    Filter { func: Value, inner: Value },
+    Seq {
+        seq: Value,
+        index: usize,
+    },
+    Range {
+        next: i64,
+        stop: i64,
+        step: i64,
+    },
+    Dict {
+        dict: Rc<PyDict>,
+        slot: usize,
+        len: usize,
+        kind: ViewKind,
+    },
+    Set {
+        set: Rc<PySet>,
+        slot: usize,
+        len: usize,
+    },
+    Reversed {
+        seq: Value,
+        index: isize,
+    },
+    Enumerate {
+        inner: Value,
+        count: Value,
+    },
+    Zip {
+        iters: Vec<Value>,
+        strict: bool,
+    },
+    Map {
+        func: Value,
+        iters: Vec<Value>,
+    },
+    Filter {
+        func: Value,
+        inner: Value,
+    },
     /// `iter(callable, sentinel)`.
-    Callable { func: Value, sentinel: Value },
+    Callable {
+        func: Value,
+        sentinel: Value,
+    },
     /// An iterator over values computed ahead of time (snapshots).
-    Values { items: Vec<Value>, index: usize },
+    Values {
+        items: Vec<Value>,
+        index: usize,
+    },
     Exhausted,
 }
 

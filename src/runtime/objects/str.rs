@@ -43,11 +43,7 @@ impl PyStr {
         }
         let mut it = self.s.char_indices();
         let b0 = it.nth(start).map(|(i, _)| i).unwrap_or(self.s.len());
-        let b1 = if end > start {
-            self.s[b0..].char_indices().nth(end - start).map(|(i, _)| b0 + i).unwrap_or(self.s.len())
-        } else {
-            b0
-        };
+        let b1 = if end > start { self.s[b0..].char_indices().nth(end - start).map(|(i, _)| b0 + i).unwrap_or(self.s.len()) } else { b0 };
         &self.s[b0..b1]
     }
 
