@@ -133,7 +133,73 @@ fn as_integer_ratio(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::tuple(vec![Value::from_bigint(b), Value::Int(1)]))
 }
 
+/// `byteorder` argument: true for big-endian.
+fn big_endian(vm: &Vm, v: Option<Value>) -> PyResult<bool> {
+    match v.as_ref().map(|v| v.as_str()) {
+        None | Some(Some("big")) => Ok(true),
+        Some(Some("little")) => Ok(false),
+        _ => Err(vm.value_error("byteorder must be either 'little' or 'big'")),
+    }
+}
+
+fn to_bytes(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let signed = match args.take_kw("signed") {
+        Some(s) => vm.is_true(&s)?,
+        None => false,
+    };
+    let length = args.take_kw("length").or_else(|| args.pos.get(1).cloned()).unwrap_or(Value::Int(1));
+    let order = args.take_kw("byteorder").or_else(|| args.pos.get(2).cloned());
+    let big = big_endian(vm, order)?;
+    let length = vm.to_index(&length)?;
+    if length < 0 {
+        return Err(vm.value_error("length argument must be non-negative"));
+    }
+    let v = self_int(vm, &args)?;
+    if !signed && v.sign() == num_bigint::Sign::Minus {
+        return Err(vm.overflow_error("can't convert negative int to unsigned"));
+    }
+    let mut bytes = v.to_signed_bytes_le();
+    let fill = if v.sign() == num_bigint::Sign::Minus { 0xff } else { 0 };
+    if !signed && bytes.len() > 1 && bytes.last() == Some(&0) {
+        bytes.pop();
+    }
+    if !signed && v.sign() != num_bigint::Sign::Minus && bytes == [0] {
+        bytes.clear();
+    }
+    if bytes.len() > length as usize {
+        return Err(vm.overflow_error("int too big to convert"));
+    }
+    bytes.resize(length as usize, fill);
+    if big {
+        bytes.reverse();
+    }
+    Ok(super::bytes::new_bytes(bytes))
+}
+
+fn from_bytes(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let signed = match args.take_kw("signed") {
+        Some(s) => vm.is_true(&s)?,
+        None => false,
+    };
+    let data = args.take_kw("bytes").or_else(|| args.pos.get(1).cloned());
+    let order = args.take_kw("byteorder").or_else(|| args.pos.get(2).cloned());
+    let big = big_endian(vm, order)?;
+    let mut bytes = match data {
+        Some(Value::Bytes(b)) | Some(Value::ByteArray(b)) => b.data.borrow().clone(),
+        Some(other) => vm.collect(&other)?.iter().map(|v| if let Value::Int(i) = v { *i as u8 } else { 0 }).collect(),
+        None => return Err(vm.type_error("from_bytes() missing required argument 'bytes' (pos 1)")),
+    };
+    if big {
+        bytes.reverse();
+    }
+    let v = if signed { BigInt::from_signed_bytes_le(&bytes) } else { BigInt::from_bytes_le(num_bigint::Sign::Plus, &bytes) };
+    Ok(Value::from_bigint(v))
+}
+
+pub const CLASS_METHODS: &[(&str, NativeFn)] = &[("from_bytes", from_bytes)];
+
 pub const METHODS: &[(&str, NativeFn)] = &[
+    ("to_bytes", to_bytes),
     ("__new__", int_new),
     ("bit_length", bit_length),
     ("bit_count", bit_count),

@@ -30,6 +30,7 @@ use crate::vm::{ExcKind, PyException, Vm};
 pub fn install(t: &Types) {
     Types::add_methods(&t.object, "object", object::METHODS);
     Types::add_methods(&t.int, "int", int::METHODS);
+    Types::add_class_methods(&t.int, "int", int::CLASS_METHODS, &t.classmethod);
     Types::add_methods(&t.bool, "bool", int::BOOL_METHODS);
     Types::add_methods(&t.float, "float", float::METHODS);
     Types::add_methods(&t.set, "set", set::SET_METHODS);
