@@ -49,7 +49,10 @@ impl Vm {
             let (exc, reraise) = match pending.take() {
                 Some(p) => p,
                 None => match self.run(&mut f, base) {
-                    Ok(Flow::Return(v)) => break Ok(ExecResult::Return(v)),
+                    Ok(Flow::Return(v)) => {
+                        self.recycle_frame(f);
+                        break Ok(ExecResult::Return(v));
+                    }
                     Ok(Flow::Yield(v)) => break Ok(ExecResult::Yield(v, f)),
                     Err(e) => {
                         let reraise = std::mem::take(&mut self.reraising);
@@ -59,7 +62,10 @@ impl Vm {
             };
             match self.unwind(&mut f, base, exc, reraise) {
                 Ok(()) => continue,
-                Err(e) => break Err(e),
+                Err(e) => {
+                    self.recycle_frame(f);
+                    break Err(e);
+                }
             }
         };
         self.native_depth = saved_native;
@@ -98,7 +104,8 @@ impl Vm {
             }
             if self.frames.len() > base {
                 self.depth -= 1;
-                *f = self.frames.pop().expect("caller frame");
+                let done = std::mem::replace(f, self.frames.pop().expect("caller frame"));
+                self.recycle_frame(done);
                 self.cur_globals = f.globals.clone();
             } else {
                 return Err(exc);
@@ -291,6 +298,13 @@ impl Vm {
                     let n = argc as usize;
                     let split = f.stack.len() - n;
                     let method_pos = split - 2;
+                    if let Value::Function(func) = &f.stack[method_pos] {
+                        if Vm::is_simple_call(func, n + 1) {
+                            let func = func.clone();
+                            self.call_from_stack(f, &func, method_pos + 1)?;
+                            continue;
+                        }
+                    }
                     let (callable, with_self) = match &f.stack[method_pos] {
                         Value::NotImplemented => (f.stack[method_pos + 1].clone(), false),
                         m => (m.clone(), true),
@@ -305,6 +319,13 @@ impl Vm {
                 }
                 Instr::Call { argc } => {
                     let split = f.stack.len() - argc as usize;
+                    if let Value::Function(func) = &f.stack[split - 1] {
+                        if Vm::is_simple_call(func, argc as usize) {
+                            let func = func.clone();
+                            self.call_from_stack(f, &func, split)?;
+                            continue;
+                        }
+                    }
                     let args: SmallVec<[Value; 4]> = f.stack.drain(split..).collect();
                     let callable = pop(f);
                     if let Some(result) = self.call_or_push(f, callable, args)? {
@@ -559,7 +580,8 @@ impl Vm {
                     let v = pop(f);
                     if self.frames.len() > base {
                         self.depth -= 1;
-                        *f = self.frames.pop().expect("caller");
+                        let done = std::mem::replace(f, self.frames.pop().expect("caller"));
+                        self.recycle_frame(done);
                         if !Rc::ptr_eq(&f.globals, &self.cur_globals) {
                             self.cur_globals = f.globals.clone();
                         }
@@ -712,6 +734,19 @@ impl Vm {
             }
         }
         self.call(&callable, Args { pos: args, kw: Vec::new() }).map(Some)
+    }
+
+    /// The fast call: moves the arguments `f.stack[start..]` straight into the new frame's
+    /// slots, pops the callable below them, and makes the new frame the running one.
+    #[inline]
+    fn call_from_stack(&mut self, f: &mut Box<Frame>, func: &Rc<crate::runtime::objects::PyFunction>, start: usize) -> PyResult<()> {
+        let mut frame = self.alloc_frame(func.code.clone(), func.globals.clone(), &func.closure);
+        for (slot, v) in frame.locals.iter_mut().zip(f.stack.drain(start..)) {
+            *slot = Some(v);
+        }
+        f.stack.pop();
+        frame.init_cell_params();
+        self.push_frame(f, frame)
     }
 
     fn load_builtin(&self, key: &Rc<PyStr>) -> PyResult<Value> {

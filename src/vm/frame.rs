@@ -36,6 +36,41 @@ impl Frame {
         Frame { code, pc: 0, stack, locals, cells, globals, namespace: None }
     }
 
+    /// Re-initialises a recycled frame for a new activation of `code`, keeping the
+    /// allocations of its vectors. Locals start unbound; call `init_cell_params` once the
+    /// arguments are in place.
+    pub fn reset(&mut self, code: Rc<CodeObject>, globals: Rc<PyDict>, closure: &[Cell]) {
+        self.pc = 0;
+        self.stack.clear();
+        self.stack.reserve(code.max_stack as usize);
+        self.locals.clear();
+        self.locals.resize(code.varnames.len(), None);
+        self.cells.clear();
+        for _ in 0..code.cellvars.len() {
+            self.cells.push(Rc::new(std::cell::RefCell::new(None)));
+        }
+        self.cells.extend(closure.iter().cloned());
+        self.namespace = None;
+        self.code = code;
+        self.globals = globals;
+    }
+
+    /// Parameters that inner functions capture start out in their cells.
+    pub fn init_cell_params(&mut self) {
+        for &(cell, slot) in &self.code.cell_params {
+            let v = self.locals.get(slot as usize).cloned().flatten();
+            *self.cells[cell as usize].borrow_mut() = v;
+        }
+    }
+
+    /// Drops what the frame references, keeping its allocations for reuse.
+    pub fn clear(&mut self) {
+        self.stack.clear();
+        self.locals.clear();
+        self.cells.clear();
+        self.namespace = None;
+    }
+
     /// The line being executed (the instruction before `pc`).
     pub fn line(&self) -> u32 {
         self.code.line_of(self.pc.saturating_sub(1))

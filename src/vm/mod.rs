@@ -80,6 +80,8 @@ pub struct Vm {
     pub reraising: bool,
     /// Globals of the running frame (for `globals()`), kept in step on calls and returns.
     pub cur_globals: Rc<PyDict>,
+    /// Finished frames kept for reuse (see `alloc_frame`).
+    pub frame_pool: Vec<Box<Frame>>,
 }
 
 impl Interpreter {
@@ -120,6 +122,7 @@ impl Vm {
             native_depth: 0,
             reraising: false,
             cur_globals: globals,
+            frame_pool: Vec::new(),
         }
     }
 
