@@ -319,6 +319,15 @@ impl Vm {
                 }
                 Instr::Call { argc } => {
                     let split = f.stack.len() - argc as usize;
+                    if let Value::Class(cls) = &f.stack[split - 1] {
+                        if let Some(init) = self.simple_init(cls, argc as usize) {
+                            let inst = Value::Instance(Rc::new(crate::runtime::objects::PyInstance::new(cls.clone())));
+                            f.stack.insert(split, inst.clone());
+                            self.call_from_stack(f, &init, split)?;
+                            f.init_instance = Some(inst);
+                            continue;
+                        }
+                    }
                     if let Value::Function(func) = &f.stack[split - 1] {
                         if Vm::is_simple_call(func, argc as usize) {
                             let func = func.clone();
@@ -356,7 +365,18 @@ impl Vm {
                 Instr::BinarySubscr => {
                     let index = pop(f);
                     let container = pop(f);
-                    let v = self.get_item(&container, &index)?;
+                    let fast = match (&container, &index) {
+                        (Value::List(l), Value::Int(i)) => {
+                            let items = l.items.borrow();
+                            let i = if *i < 0 { *i + items.len() as i64 } else { *i };
+                            items.get(i as usize).filter(|_| i >= 0).cloned()
+                        }
+                        _ => None,
+                    };
+                    let v = match fast {
+                        Some(v) => v,
+                        None => self.get_item(&container, &index)?,
+                    };
                     f.stack.push(v);
                 }
                 Instr::StoreSubscr => {
@@ -373,12 +393,13 @@ impl Vm {
                 Instr::BinaryOp { op, inplace } => {
                     let b = pop(f);
                     let a = pop(f);
-                    let v = match (&a, &b) {
-                        (Value::Int(x), Value::Int(y)) => match super::ops::int_fast(*x, *y, op) {
-                            Some(v) => v,
-                            None => self.binary_op(&a, &b, op, inplace)?,
-                        },
-                        _ => self.binary_op(&a, &b, op, inplace)?,
+                    let fast = match (&a, &b) {
+                        (Value::Int(x), Value::Int(y)) => super::ops::int_fast(*x, *y, op),
+                        _ => super::ops::float_fast(&a, &b, op),
+                    };
+                    let v = match fast {
+                        Some(v) => v,
+                        None => self.binary_op(&a, &b, op, inplace)?,
                     };
                     f.stack.push(v);
                 }
@@ -407,6 +428,7 @@ impl Vm {
                     let a = pop(f);
                     let v = match (&a, &b) {
                         (Value::Int(x), Value::Int(y)) => Value::Bool(super::ops::cmp_i64(*x, *y, op)),
+                        (Value::Float(x), Value::Float(y)) => Value::Bool(super::ops::cmp_f64(*x, *y, op)),
                         _ => self.compare(&a, &b, op)?,
                     };
                     f.stack.push(v);
@@ -577,11 +599,19 @@ impl Vm {
                     f.stack.push(func);
                 }
                 Instr::ReturnValue => {
-                    let v = pop(f);
+                    let mut v = pop(f);
                     if self.frames.len() > base {
                         self.depth -= 1;
+                        let init = f.init_instance.take();
                         let done = std::mem::replace(f, self.frames.pop().expect("caller"));
                         self.recycle_frame(done);
+                        if let Some(inst) = init {
+                            if !v.is_none() {
+                                let tn = self.type_name(&v);
+                                return Err(self.type_error(format!("__init__() should return None, not '{tn}'")));
+                            }
+                            v = inst;
+                        }
                         if !Rc::ptr_eq(&f.globals, &self.cur_globals) {
                             self.cur_globals = f.globals.clone();
                         }
@@ -747,6 +777,22 @@ impl Vm {
         f.stack.pop();
         frame.init_cell_params();
         self.push_frame(f, frame)
+    }
+
+    /// For `Cls(args)`: the `__init__` to run in this loop when the class is a plain class
+    /// (object's `__new__`, a Python `__init__` taking exactly these arguments).
+    fn simple_init(&self, cls: &Rc<crate::runtime::objects::PyClass>, argc: usize) -> Option<Rc<crate::runtime::objects::PyFunction>> {
+        if cls.base_kind != crate::runtime::objects::BaseKind::Object || cls.metaclass.borrow().is_some() {
+            return None;
+        }
+        match cls.lookup(&self.interp.names.__new__)? {
+            Value::Builtin(b) if std::ptr::eq(b.func as *const (), crate::runtime::methods::object::object_new as *const ()) => {}
+            _ => return None,
+        }
+        match cls.lookup(&self.interp.names.__init__)? {
+            Value::Function(init) if Vm::is_simple_call(&init, argc + 1) => Some(init),
+            _ => None,
+        }
     }
 
     fn load_builtin(&self, key: &Rc<PyStr>) -> PyResult<Value> {

@@ -18,6 +18,9 @@ pub struct Frame {
     pub globals: Rc<PyDict>,
     /// The namespace of a class body (LoadName/StoreName); `None` elsewhere.
     pub namespace: Option<Rc<PyDict>>,
+    /// For an `__init__` frame pushed by `Cls(...)`: the new instance, which the call
+    /// evaluates to when `__init__` returns.
+    pub init_instance: Option<Value>,
 }
 
 impl Frame {
@@ -33,7 +36,7 @@ impl Frame {
             *cells[cell as usize].borrow_mut() = v;
         }
         let stack = Vec::with_capacity(code.max_stack as usize);
-        Frame { code, pc: 0, stack, locals, cells, globals, namespace: None }
+        Frame { code, pc: 0, stack, locals, cells, globals, namespace: None, init_instance: None }
     }
 
     /// Re-initialises a recycled frame for a new activation of `code`, keeping the
@@ -51,6 +54,7 @@ impl Frame {
         }
         self.cells.extend(closure.iter().cloned());
         self.namespace = None;
+        self.init_instance = None;
         self.code = code;
         self.globals = globals;
     }
@@ -69,6 +73,7 @@ impl Frame {
         self.locals.clear();
         self.cells.clear();
         self.namespace = None;
+        self.init_instance = None;
     }
 
     /// The line being executed (the instruction before `pc`).

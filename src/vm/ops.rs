@@ -27,6 +27,37 @@ pub fn int_fast(x: i64, y: i64, op: BinOp) -> Option<Value> {
     }))
 }
 
+/// Float arithmetic (either operand may be a small int) without leaving the eval loop.
+#[inline]
+pub fn float_fast(a: &Value, b: &Value, op: BinOp) -> Option<Value> {
+    let (x, y) = match (a, b) {
+        (Value::Float(x), Value::Float(y)) => (*x, *y),
+        (Value::Float(x), Value::Int(y)) => (*x, *y as f64),
+        (Value::Int(x), Value::Float(y)) => (*x as f64, *y),
+        _ => return None,
+    };
+    Some(Value::Float(match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mult => x * y,
+        BinOp::Div if y != 0.0 => x / y,
+        _ => return None,
+    }))
+}
+
+#[inline]
+pub fn cmp_f64(x: f64, y: f64, op: CmpOp) -> bool {
+    match op {
+        CmpOp::Eq => x == y,
+        CmpOp::NotEq => x != y,
+        CmpOp::Lt => x < y,
+        CmpOp::LtE => x <= y,
+        CmpOp::Gt => x > y,
+        CmpOp::GtE => x >= y,
+        _ => false,
+    }
+}
+
 #[inline]
 pub fn cmp_i64(x: i64, y: i64, op: CmpOp) -> bool {
     match op {
@@ -312,6 +343,14 @@ impl Vm {
     }
 
     fn numeric_binary(&mut self, a: &Value, b: &Value, op: BinOp) -> PyResult<Value> {
+        if let (Value::Int(x), Value::Int(y)) = (a, b) {
+            if let Some(v) = self.small_int_binary(*x, *y, op)? {
+                return Ok(v);
+            }
+        }
+        if let Some(v) = float_fast(a, b, op) {
+            return Ok(v);
+        }
         match (as_num(a).expect("number"), as_num(b).expect("number")) {
             (Num::Int(x), Num::Int(y)) => self.int_binary(x, y, op),
             (Num::Float(x), Num::Float(y)) => self.float_binary(x, y, op),
@@ -324,6 +363,24 @@ impl Vm {
                 self.float_binary(x, yf, op)
             }
         }
+    }
+
+    /// Int op int on machine words; `None` when the result needs a big int.
+    fn small_int_binary(&mut self, x: i64, y: i64, op: BinOp) -> PyResult<Option<Value>> {
+        use crate::runtime::num::int_ops;
+        let err = |vm: &Vm, e| crate::runtime::methods::num_err(vm, e);
+        Ok(match op {
+            BinOp::Add => x.checked_add(y).map(Value::Int),
+            BinOp::Sub => x.checked_sub(y).map(Value::Int),
+            BinOp::Mult => x.checked_mul(y).map(Value::Int),
+            BinOp::FloorDiv => int_ops::floordiv_i64(x, y).map_err(|e| err(self, e))?.map(Value::Int),
+            BinOp::Mod => Some(Value::Int(int_ops::mod_i64(x, y).map_err(|e| err(self, e))?)),
+            BinOp::Pow if y >= 0 => int_ops::pow_i64(x, y).map(Value::Int),
+            BinOp::LShift => int_ops::shl_i64(x, y).map_err(|e| err(self, e))?.map(Value::Int),
+            BinOp::RShift => Some(Value::Int(int_ops::shr_i64(x, y).map_err(|e| err(self, e))?)),
+            BinOp::Div if y != 0 && x.unsigned_abs() < (1 << 53) && y.unsigned_abs() < (1 << 53) => Some(Value::Float(x as f64 / y as f64)),
+            _ => None,
+        })
     }
 
     pub fn int_to_float(&self, x: &BigInt) -> PyResult<f64> {

@@ -48,12 +48,11 @@ impl PyClass {
 
     /// Looks `name` up along the MRO (the class first).
     pub fn lookup(&self, name: &PyStr) -> Option<Value> {
-        let hash = name.hash();
-        if let Some(v) = self.dict.borrow().get_str(hash, name.as_str()) {
+        if let Some(v) = self.dict.borrow().get_pystr(name) {
             return Some(v.clone());
         }
         for c in self.mro.borrow().iter() {
-            if let Some(v) = c.dict.borrow().get_str(hash, name.as_str()) {
+            if let Some(v) = c.dict.borrow().get_pystr(name) {
                 return Some(v.clone());
             }
         }

@@ -119,6 +119,22 @@ impl DictMap {
         None
     }
 
+    /// Looks up a str key by object: the same interned name object matches without comparing
+    /// bytes (names in code objects and the keys they stored are usually the same object).
+    pub fn get_pystr(&self, key: &crate::runtime::objects::PyStr) -> Option<&Value> {
+        let hash = key.hash();
+        for &idx in self.index.iter_hash(hash as u64) {
+            if let Some(e) = &self.entries[idx] {
+                if let Value::Str(k) = &e.key {
+                    if std::ptr::eq(&**k, key) || (e.hash == hash && k.as_str() == key.as_str()) {
+                        return Some(&e.value);
+                    }
+                }
+            }
+        }
+        None
+    }
+
     pub fn entry(&self, idx: usize) -> Option<&DictEntry> {
         self.entries.get(idx).and_then(|e| e.as_ref())
     }
@@ -254,7 +270,7 @@ impl PyDict {
     }
 
     pub fn get_str(&self, key: &crate::runtime::objects::PyStr) -> Option<Value> {
-        self.map.borrow().get_str(key.hash(), key.as_str()).cloned()
+        self.map.borrow().get_pystr(key).cloned()
     }
 
     pub fn set_str(&self, key: &std::rc::Rc<crate::runtime::objects::PyStr>, value: Value) {
