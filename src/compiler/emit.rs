@@ -22,7 +22,24 @@ impl Label {
 /// the exits `return`/`break`/`continue` run after leaving the block.
 pub type Holes = std::rc::Rc<std::cell::RefCell<Vec<(u32, u32)>>>;
 
+/// One compilation's string table: every name and string constant with the same text is the
+/// same object, so dict lookups by these keys usually match by identity.
+#[derive(Default, Clone)]
+pub struct Interner(Rc<std::cell::RefCell<HashMap<String, Rc<PyStr>>>>);
+
+impl Interner {
+    pub fn intern(&self, s: &str) -> Rc<PyStr> {
+        if let Some(p) = self.0.borrow().get(s) {
+            return p.clone();
+        }
+        let p = Rc::new(PyStr::new(s));
+        self.0.borrow_mut().insert(s.to_string(), p.clone());
+        p
+    }
+}
+
 pub struct CodeBuilder {
+    pub interner: Interner,
     pub name: String,
     pub qualname: String,
     pub filename: Rc<str>,
@@ -51,8 +68,9 @@ pub struct CodeBuilder {
 }
 
 impl CodeBuilder {
-    pub fn new(name: &str, qualname: &str, filename: Rc<str>, firstlineno: u32) -> CodeBuilder {
+    pub fn new(name: &str, qualname: &str, filename: Rc<str>, firstlineno: u32, interner: Interner) -> CodeBuilder {
         CodeBuilder {
+            interner,
             name: name.to_string(),
             qualname: qualname.to_string(),
             filename,
@@ -184,7 +202,7 @@ impl CodeBuilder {
         if let Some(&i) = self.name_index.get(name) {
             return i;
         }
-        self.names.push(Rc::new(PyStr::new(name)));
+        self.names.push(self.interner.intern(name));
         let i = (self.names.len() - 1) as u32;
         self.name_index.insert(name.to_string(), i);
         i
@@ -194,7 +212,7 @@ impl CodeBuilder {
         if let Some(&i) = self.var_index.get(name) {
             return i;
         }
-        self.varnames.push(Rc::new(PyStr::new(name)));
+        self.varnames.push(self.interner.intern(name));
         let i = (self.varnames.len() - 1) as u32;
         self.var_index.insert(name.to_string(), i);
         i
@@ -229,8 +247,8 @@ impl CodeBuilder {
             })
             .collect();
         CodeObject {
-            name: Rc::new(PyStr::new(&self.name)),
-            qualname: Rc::new(PyStr::new(&self.qualname)),
+            name: self.interner.intern(&self.name),
+            qualname: self.interner.intern(&self.qualname),
             filename: self.filename,
             firstlineno: self.firstlineno,
             instructions: self.instrs,

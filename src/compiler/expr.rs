@@ -31,6 +31,10 @@ impl Compiler {
     fn expr_inner(&mut self, e: &Expr) -> R {
         match &e.kind {
             ExprKind::Name(n) => self.name_op(n, NameOp::Load),
+            ExprKind::Constant(Constant::Str(s)) => {
+                let s = self.code().interner.intern(s);
+                self.load_const(Value::Str(s));
+            }
             ExprKind::Constant(c) => self.load_const(constant_value(c)),
             ExprKind::JoinedStr(parts) => self.joined_str(parts)?,
             ExprKind::BoolOp { op, values } => self.bool_op(*op, values)?,

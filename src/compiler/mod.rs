@@ -60,6 +60,7 @@ pub struct Compiler {
     units: Vec<Unit>,
     mode: Mode,
     nesting: u32,
+    interner: emit::Interner,
 }
 
 /// One code object being built, with its scope and enclosing blocks.
@@ -73,8 +74,8 @@ struct Unit {
 pub fn compile(module: &ast::Module, filename: &str, mode: Mode) -> Result<Rc<CodeObject>, SyntaxError> {
     let table = symtable::build(module, filename)?;
     let filename: Rc<str> = Rc::from(filename);
-    let mut c = Compiler { table, filename: filename.clone(), units: Vec::new(), mode, nesting: 0 };
-    let mut code = CodeBuilder::new("<module>", "<module>", filename, 1);
+    let mut c = Compiler { table, filename: filename.clone(), units: Vec::new(), mode, nesting: 0, interner: Default::default() };
+    let mut code = CodeBuilder::new("<module>", "<module>", filename, 1, c.interner.clone());
     code.flags = flags::MODULE;
     c.units.push(Unit { code, scope: 0, blocks: Vec::new() });
     if module.body.iter().any(stmt::has_annotation) {
@@ -201,10 +202,10 @@ impl Compiler {
     fn push_unit(&mut self, key: usize, name: &str, firstlineno: u32) -> usize {
         let scope = *self.table.by_node.get(&key).expect("scope analysed");
         let qualname = self.qualname_for(name, scope);
-        let mut code = CodeBuilder::new(name, &qualname, self.filename.clone(), firstlineno);
+        let mut code = CodeBuilder::new(name, &qualname, self.filename.clone(), firstlineno, self.interner.clone());
         let sc = &self.table.scopes[scope];
-        code.cellvars = sc.cells.iter().map(|c| Rc::new(PyStr::new(c))).collect();
-        code.freevars = sc.frees.iter().map(|c| Rc::new(PyStr::new(c))).collect();
+        code.cellvars = sc.cells.iter().map(|c| self.interner.intern(c)).collect();
+        code.freevars = sc.frees.iter().map(|c| self.interner.intern(c)).collect();
         self.units.push(Unit { code, scope, blocks: Vec::new() });
         scope
     }

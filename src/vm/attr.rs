@@ -271,7 +271,7 @@ impl Vm {
             }
             Value::Class(cls) if cls.is_heap => {
                 let r = cls.dict.borrow_mut().remove_str(name.hash(), name.as_str());
-                cls.version.set(cls.version.get() + 1);
+                cls.invalidate();
                 r.is_some()
             }
             Value::Module(m) => m.dict.map.borrow_mut().remove_str(name.hash(), name.as_str()).is_some(),

@@ -2,6 +2,7 @@
 
 use crate::runtime::objects::{DictMap, PyDict, PyStr};
 use crate::runtime::value::Value;
+use hashbrown::HashTable;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
@@ -39,6 +40,11 @@ pub struct PyClass {
     /// The metaclass, when not `type`.
     pub metaclass: RefCell<Option<Rc<PyClass>>>,
     pub self_ref: RefCell<Weak<PyClass>>,
+    /// Results of `lookup` along the MRO (found or not), cleared when this class or a base
+    /// changes, like CPython's type attribute cache.
+    cache: RefCell<HashTable<(Rc<PyStr>, Option<Value>)>>,
+    /// Direct subclasses, whose caches depend on this class.
+    subclasses: RefCell<Vec<Weak<PyClass>>>,
 }
 
 impl PyClass {
@@ -46,8 +52,33 @@ impl PyClass {
         self.name.borrow().clone()
     }
 
-    /// Looks `name` up along the MRO (the class first).
-    pub fn lookup(&self, name: &PyStr) -> Option<Value> {
+    /// Looks `name` up along the MRO (the class first), through the cache.
+    pub fn lookup(&self, name: &Rc<PyStr>) -> Option<Value> {
+        let hash = name.hash() as u64;
+        let same = |e: &(Rc<PyStr>, Option<Value>)| Rc::ptr_eq(&e.0, name) || e.0.as_str() == name.as_str();
+        if let Some((_, v)) = self.cache.borrow().find(hash, same) {
+            return v.clone();
+        }
+        let found = self.lookup_uncached(name);
+        let mut cache = self.cache.borrow_mut();
+        if cache.len() < MAX_CACHED_NAMES {
+            cache.insert_unique(hash, (name.clone(), found.clone()), |e| e.0.hash() as u64);
+        }
+        found
+    }
+
+    /// Forgets cached lookups of this class and of every class below it.
+    pub fn invalidate(&self) {
+        self.cache.borrow_mut().clear();
+        self.version.set(self.version.get() + 1);
+        self.subclasses.borrow_mut().retain(|w| w.strong_count() > 0);
+        let subs: Vec<Rc<PyClass>> = self.subclasses.borrow().iter().filter_map(Weak::upgrade).collect();
+        for s in subs {
+            s.invalidate();
+        }
+    }
+
+    fn lookup_uncached(&self, name: &PyStr) -> Option<Value> {
         if let Some(v) = self.dict.borrow().get_pystr(name) {
             return Some(v.clone());
         }
@@ -78,7 +109,7 @@ impl PyClass {
     }
 
     pub fn lookup_str(&self, name: &str) -> Option<Value> {
-        self.lookup(&PyStr::new(name))
+        self.lookup_uncached(&PyStr::new(name))
     }
 
     /// `issubclass(self, other)`.
@@ -88,7 +119,7 @@ impl PyClass {
 
     pub fn set_attr(&self, name: &Rc<PyStr>, value: Value) {
         self.dict.borrow_mut().set_str(name, value);
-        self.version.set(self.version.get() + 1);
+        self.invalidate();
     }
 
     /// The full MRO including the class itself, as `__mro__` shows it.
@@ -158,11 +189,19 @@ impl PyClass {
             version: Cell::new(0),
             metaclass: RefCell::new(None),
             self_ref: RefCell::new(Weak::new()),
+            cache: RefCell::new(HashTable::new()),
+            subclasses: RefCell::new(Vec::new()),
         });
         *class.self_ref.borrow_mut() = Rc::downgrade(&class);
+        for b in class.bases.borrow().iter() {
+            b.subclasses.borrow_mut().push(Rc::downgrade(&class));
+        }
         Ok(class)
     }
 }
+
+/// Cached names per class; beyond this lookups still work, uncached.
+const MAX_CACHED_NAMES: usize = 512;
 
 /// C3 linearisation of `bases` (the MRO of a class with these bases, minus the class).
 pub fn compute_mro(bases: &[Rc<PyClass>]) -> Result<Vec<Rc<PyClass>>, String> {
