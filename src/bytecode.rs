@@ -358,6 +358,18 @@ pub struct CodeObject {
     pub exception_table: Vec<ExceptionEntry>,
     /// Upper bound of the value stack depth.
     pub max_stack: u32,
+    /// `LoadGlobal` results per name index, valid while the globals and builtins dicts are
+    /// unchanged (see `GlobalCacheEntry`).
+    pub global_cache: std::cell::RefCell<Vec<Option<GlobalCacheEntry>>>,
+}
+
+/// A cached global or builtin lookup: the versions of the globals and builtins dicts it was
+/// made under, and what it found.
+#[derive(Clone)]
+pub struct GlobalCacheEntry {
+    pub globals_version: u64,
+    pub builtins_version: u64,
+    pub value: Value,
 }
 
 impl CodeObject {

@@ -227,6 +227,7 @@ impl CodeBuilder {
     }
 
     pub fn finish(mut self) -> CodeObject {
+        let nnames = self.names.len();
         for (at, label) in std::mem::take(&mut self.patches) {
             let target = self.labels[label.0].expect("jump to an unbound label");
             set_jump_target(&mut self.instrs[at], target);
@@ -265,6 +266,7 @@ impl CodeBuilder {
             flags: self.flags,
             exception_table,
             max_stack: self.max_depth.max(0) as u32 + 2,
+            global_cache: std::cell::RefCell::new(vec![None; nnames]),
         }
     }
 }

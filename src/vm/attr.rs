@@ -94,9 +94,7 @@ impl Vm {
         }
         let meta = self.type_of(&Value::Class(cls.clone()));
         if let Some(a) = meta.lookup(name) {
-            if !Rc::ptr_eq(&meta, &self.interp.types.type_) {
-                return self.bind_descriptor(a, Value::Class(cls.clone()), &meta).map(Some);
-            }
+            return self.bind_descriptor(a, Value::Class(cls.clone()), &meta).map(Some);
         }
         self.special_attr(&Value::Class(cls.clone()), name)
     }

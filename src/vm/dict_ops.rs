@@ -111,7 +111,6 @@ impl Vm {
             Some(i) => d.map.borrow_mut().set_value_at(i, value),
             None => {
                 d.map.borrow_mut().push_new(h, key, value);
-                d.bump();
             }
         }
         Ok(())
@@ -122,7 +121,6 @@ impl Vm {
         let h = self.hash(key)?;
         let Some(i) = self.dict_find(d, key, h)? else { return Ok(None) };
         let e = d.map.borrow_mut().remove_at(i);
-        d.bump();
         Ok(e.map(|e| e.value))
     }
 

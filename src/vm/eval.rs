@@ -214,14 +214,7 @@ impl Vm {
                     }
                 }
                 Instr::LoadGlobal { name } => {
-                    let key = &f.code.names[name as usize];
-                    let v = match f.globals.get_str(key) {
-                        Some(v) => v,
-                        None => match self.interp.builtins.get_str(key) {
-                            Some(v) => v,
-                            None => return Err(self.name_error_in(f, key.as_str())),
-                        },
-                    };
+                    let v = self.load_global(f, name as usize)?;
                     f.stack.push(v);
                 }
                 Instr::StoreGlobal { name } => {
@@ -233,7 +226,6 @@ impl Vm {
                     if f.globals.map.borrow_mut().remove_str(key.hash(), key.as_str()).is_none() {
                         return Err(self.name_error(key.as_str()));
                     }
-                    f.globals.bump();
                 }
                 Instr::LoadName { name } => {
                     let key = f.code.names[name as usize].clone();
@@ -257,7 +249,6 @@ impl Vm {
                     if ns.map.borrow_mut().remove_str(key.hash(), key.as_str()).is_none() {
                         return Err(self.name_error(key.as_str()));
                     }
-                    ns.bump();
                 }
                 Instr::LoadAttr { name } => {
                     let obj = pop(f);
@@ -793,6 +784,31 @@ impl Vm {
             Value::Function(init) if Vm::is_simple_call(&init, argc + 1) => Some(init),
             _ => None,
         }
+    }
+
+    /// A global or builtin by name, through the code object's cache: one version check on
+    /// each dict instead of two hash lookups.
+    #[inline]
+    fn load_global(&self, f: &Frame, name: usize) -> PyResult<Value> {
+        let gv = f.globals.version();
+        let bv = self.interp.builtins.version();
+        if let Some(Some(e)) = f.code.global_cache.borrow().get(name) {
+            if e.globals_version == gv && e.builtins_version == bv {
+                return Ok(e.value.clone());
+            }
+        }
+        let key = &f.code.names[name];
+        let v = match f.globals.get_str(key) {
+            Some(v) => v,
+            None => match self.interp.builtins.get_str(key) {
+                Some(v) => v,
+                None => return Err(self.name_error_in(f, key.as_str())),
+            },
+        };
+        if let Some(slot) = f.code.global_cache.borrow_mut().get_mut(name) {
+            *slot = Some(crate::bytecode::GlobalCacheEntry { globals_version: gv, builtins_version: bv, value: v.clone() });
+        }
+        Ok(v)
     }
 
     fn load_builtin(&self, key: &Rc<PyStr>) -> PyResult<Value> {

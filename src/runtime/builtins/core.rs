@@ -1,7 +1,7 @@
 //! The builtin functions that are not about iteration or numbers: `print`, `len`, `repr`,
 //! `isinstance`, `getattr` and friends, `sorted`, `min`/`max`, `__build_class__`.
 
-use crate::runtime::methods::list::{less_than, sort_values};
+use crate::runtime::methods::list::{greater_than, less_than, reject_kw, sort_values};
 use crate::runtime::objects::{Args, NativeFn, PyClass, PyStr};
 use crate::runtime::value::Value;
 use crate::vm::{ExcKind, PyResult, Vm};
@@ -202,6 +202,7 @@ fn sorted(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     if args.pos.len() != 1 {
         return Err(vm.type_error(format!("sorted expected 1 argument, got {}", args.pos.len())));
     }
+    reject_kw(vm, &args, "sort")?;
     let mut items = vm.collect(&args.pos[0])?;
     sort_values(vm, &mut items, key, reverse)?;
     Ok(Value::list(items))
@@ -212,6 +213,7 @@ fn min_max(vm: &mut Vm, mut args: Args, want_max: bool) -> PyResult<Value> {
     let name = if want_max { "max" } else { "min" };
     let key = args.take_kw("key").filter(|k| !k.is_none());
     let default = args.take_kw("default");
+    reject_kw(vm, &args, name)?;
     let items = match args.pos.len() {
         0 => return Err(vm.type_error(format!("{name} expected at least 1 argument, got 0"))),
         1 => vm.collect(&args.pos[0])?,
@@ -232,7 +234,7 @@ fn min_max(vm: &mut Vm, mut args: Args, want_max: bool) -> PyResult<Value> {
             None => true,
             Some((bk, _)) => {
                 if want_max {
-                    less_than(vm, bk, &k)?
+                    greater_than(vm, &k, bk)?
                 } else {
                     less_than(vm, &k, bk)?
                 }

@@ -99,7 +99,6 @@ fn pop(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn popitem(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let d = this(vm, &args)?;
     let e = d.map.borrow_mut().pop_last();
-    d.bump();
     match e {
         Some(e) => Ok(Value::tuple(vec![e.key, e.value])),
         None => Err(vm.new_error(ExcKind::KeyError, "popitem(): dictionary is empty")),
@@ -132,7 +131,6 @@ fn items(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn clear(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let d = this(vm, &args)?;
     d.map.borrow_mut().clear();
-    d.bump();
     Ok(Value::None)
 }
 

@@ -192,6 +192,27 @@ pub fn less_than(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<bool> {
     }
 }
 
+/// The error for a keyword argument a builtin does not take, as CPython words it.
+pub fn reject_kw(vm: &Vm, args: &Args, fname: &str) -> PyResult<()> {
+    match args.kw.first() {
+        Some((k, _)) => Err(vm.type_error(format!("'{}' is an invalid keyword argument for {fname}()", k.as_str()))),
+        None => Ok(()),
+    }
+}
+
+/// `a > b` with Python semantics (`max` compares the candidate to the best so far this way).
+pub fn greater_than(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<bool> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Ok(x > y),
+        (Value::Float(x), Value::Float(y)) => Ok(x > y),
+        (Value::Str(x), Value::Str(y)) => Ok(x.as_str() > y.as_str()),
+        _ => {
+            let r = vm.compare(a, b, crate::ast::CmpOp::Gt)?;
+            vm.is_true(&r)
+        }
+    }
+}
+
 fn sort(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let key = args.take_kw("key");
     let reverse = match args.take_kw("reverse") {
@@ -201,6 +222,7 @@ fn sort(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     if args.pos.len() > 1 {
         return Err(vm.type_error("sort() takes no positional arguments"));
     }
+    reject_kw(vm, &args, "sort")?;
     let l = this(vm, &args)?;
     let mut items = std::mem::take(&mut *l.items.borrow_mut());
     let r = sort_values(vm, &mut items, key, reverse);

@@ -5,7 +5,7 @@
 use crate::runtime::value::Value;
 use hashbrown::HashTable;
 use smallvec::SmallVec;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 pub struct DictEntry {
     pub hash: i64,
@@ -19,6 +19,8 @@ pub struct DictMap {
     entries: Vec<Option<DictEntry>>,
     index: HashTable<usize>,
     len: usize,
+    /// Changes on every mutation, so caches of lookups (`LoadGlobal`) can validate.
+    version: u64,
 }
 
 /// The outcome of a lookup that could be answered without running Python code.
@@ -139,7 +141,12 @@ impl DictMap {
         self.entries.get(idx).and_then(|e| e.as_ref())
     }
 
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
     pub fn set_value_at(&mut self, idx: usize, value: Value) {
+        self.version += 1;
         if let Some(Some(e)) = self.entries.get_mut(idx) {
             e.value = value;
         }
@@ -147,6 +154,7 @@ impl DictMap {
 
     /// Appends a key known to be absent.
     pub fn push_new(&mut self, hash: i64, key: Value, value: Value) {
+        self.version += 1;
         let idx = self.entries.len();
         self.entries.push(Some(DictEntry { hash, key, value }));
         let entries = &self.entries;
@@ -155,6 +163,7 @@ impl DictMap {
     }
 
     pub fn remove_at(&mut self, idx: usize) -> Option<DictEntry> {
+        self.version += 1;
         let e = self.entries.get_mut(idx)?.take()?;
         if let Ok(slot) = self.index.find_entry(e.hash as u64, |&i| i == idx) {
             slot.remove();
@@ -176,6 +185,7 @@ impl DictMap {
     }
 
     pub fn clear(&mut self) {
+        self.version += 1;
         self.entries.clear();
         self.index.clear();
         self.len = 0;
@@ -220,6 +230,7 @@ impl DictMap {
             if let Some(e) = &mut self.entries[idx] {
                 if e.hash == hash && e.key.as_str() == Some(key.as_str()) {
                     e.value = value;
+                    self.version += 1;
                     return;
                 }
             }
@@ -241,20 +252,23 @@ fn entry_hash(entries: &[Option<DictEntry>], i: usize) -> u64 {
     entries[i].as_ref().map(|e| e.hash as u64).unwrap_or(0)
 }
 
-/// A Python `dict` object. `version` changes on every insertion or deletion, so that
-/// iterators can detect "dictionary changed size during iteration" and caches can validate.
+/// A Python `dict` object.
 pub struct PyDict {
     pub map: RefCell<DictMap>,
-    pub version: Cell<u64>,
 }
 
 impl PyDict {
     pub fn new() -> PyDict {
-        PyDict { map: RefCell::new(DictMap::new()), version: Cell::new(0) }
+        PyDict { map: RefCell::new(DictMap::new()) }
     }
 
     pub fn from_map(map: DictMap) -> PyDict {
-        PyDict { map: RefCell::new(map), version: Cell::new(0) }
+        PyDict { map: RefCell::new(map) }
+    }
+
+    /// Changes whenever the dict changes (see `DictMap::version`).
+    pub fn version(&self) -> u64 {
+        self.map.borrow().version()
     }
 
     pub fn len(&self) -> usize {
@@ -265,17 +279,12 @@ impl PyDict {
         self.len() == 0
     }
 
-    pub fn bump(&self) {
-        self.version.set(self.version.get().wrapping_add(1));
-    }
-
     pub fn get_str(&self, key: &crate::runtime::objects::PyStr) -> Option<Value> {
         self.map.borrow().get_pystr(key).cloned()
     }
 
     pub fn set_str(&self, key: &std::rc::Rc<crate::runtime::objects::PyStr>, value: Value) {
         self.map.borrow_mut().set_str(key, value);
-        self.bump();
     }
 }
 
