@@ -183,7 +183,7 @@ impl Vm {
         Ok(true)
     }
 
-    fn set_find(&mut self, s: &PySet, key: &Value, hash: i64) -> PyResult<Option<usize>> {
+    pub fn set_find(&mut self, s: &PySet, key: &Value, hash: i64) -> PyResult<Option<usize>> {
         let probe = s.table.borrow().probe(hash, key);
         match probe {
             SetProbe::Found(i) => Ok(Some(i)),

@@ -936,7 +936,8 @@ impl Vm {
                 let exc = self.make_raisable(v)?;
                 let cause = match cause {
                     Value::None => None,
-                    c => Some(Value::Instance(self.make_raisable(c)?.value)),
+                    c @ (Value::Instance(_) | Value::Class(_)) if self.is_exception_like(&c) => Some(Value::Instance(self.make_raisable(c)?.value)),
+                    _ => return Ok(self.type_error("exception causes must derive from BaseException")),
                 };
                 if let Some(st) = &exc.value.exc {
                     let mut st = st.borrow_mut();
@@ -957,6 +958,14 @@ impl Vm {
                 self.exception_from_value(inst)
             }
             _ => Err(self.type_error("exceptions must derive from BaseException")),
+        }
+    }
+
+    fn is_exception_like(&self, v: &Value) -> bool {
+        match v {
+            Value::Instance(i) => i.exc.is_some(),
+            Value::Class(c) => c.is_subclass(&self.exc_class(ExcKind::BaseException)),
+            _ => false,
         }
     }
 

@@ -25,6 +25,8 @@ pub struct SetTable {
     fill: usize,
     /// Full slots.
     used: usize,
+    /// Where `set.pop()` starts its scan (CPython's `finger`).
+    finger: usize,
 }
 
 /// The outcome of a set lookup that needs no Python code, or the candidates that do.
@@ -36,7 +38,7 @@ pub enum SetProbe {
 
 impl Default for SetTable {
     fn default() -> Self {
-        SetTable { slots: vec![Slot::Empty; MINSIZE], fill: 0, used: 0 }
+        SetTable { slots: vec![Slot::Empty; MINSIZE], fill: 0, used: 0, finger: 0 }
     }
 }
 
@@ -53,8 +55,52 @@ impl SetTable {
         self.used == 0
     }
 
-    fn mask(&self) -> usize {
+    pub fn mask(&self) -> usize {
         self.slots.len() - 1
+    }
+
+    /// Full plus dummy slots.
+    pub fn fill(&self) -> usize {
+        self.fill
+    }
+
+    /// `set_table_resize`: a table of the smallest power of two above `minused`, keys
+    /// reinserted in slot order.
+    pub fn resize_for(&mut self, minused: usize) {
+        self.resize(minused);
+    }
+
+    /// The first half of `set_merge` into an empty table: an exact copy of `other`'s slots
+    /// when the sizes match and `other` has no dummies, else clean insertions in its slot
+    /// order. `self` must be empty (`fill == 0`).
+    pub fn fill_from(&mut self, other: &SetTable) {
+        debug_assert_eq!(self.fill, 0);
+        if self.mask() == other.mask() && other.fill == other.used {
+            self.slots = other.slots.clone();
+        } else {
+            for (h, v) in other.iter_hashed() {
+                self.insert_clean(h, v.clone());
+            }
+        }
+        self.fill = other.used;
+        self.used = other.used;
+    }
+
+    /// `set_swap_bodies` as `intersection_update` uses it: take `other`'s table, keep the
+    /// pop finger.
+    pub fn take_body(&mut self, other: SetTable) {
+        let finger = self.finger;
+        *self = other;
+        self.finger = finger;
+    }
+
+    /// After many discards, `set_difference_update_internal` rebuilds a table that is more
+    /// than a quarter dummies.
+    pub fn shrink_dummies(&mut self) {
+        if self.fill - self.used > self.mask() / 4 {
+            let minused = if self.used > 50000 { self.used * 2 } else { self.used * 4 };
+            self.resize(minused);
+        }
     }
 
     /// Walks the probe sequence of `hash`, calling `visit(slot_index)` until it returns true
@@ -173,7 +219,9 @@ impl SetTable {
     }
 
     pub fn clear(&mut self) {
+        let finger = self.finger;
         *self = SetTable::new();
+        self.finger = finger;
     }
 
     /// Keys in slot order (CPython's iteration order).
@@ -195,10 +243,16 @@ impl SetTable {
         self.slots.len()
     }
 
-    /// `set.pop()`: CPython scans from a moving finger; the first full slot is close enough
-    /// for the common case of popping from a fresh set.
+    /// `set.pop()`: the first full slot at or after the finger (wrapping), which then moves
+    /// past it, as CPython's `set_pop` does.
     pub fn pop_first(&mut self) -> Option<Value> {
-        let k = self.slots.iter().position(|s| matches!(s, Slot::Full(..)))?;
+        if self.used == 0 {
+            return None;
+        }
+        let n = self.slots.len();
+        let start = self.finger & self.mask();
+        let k = (0..n).map(|d| (start + d) % n).find(|&k| matches!(self.slots[k], Slot::Full(..)))?;
+        self.finger = k + 1;
         self.remove_at(k)
     }
 }
