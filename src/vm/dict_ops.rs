@@ -204,6 +204,11 @@ impl Vm {
 
     pub fn set_add(&mut self, s: &PySet, key: Value) -> PyResult<()> {
         let h = self.hash(&key)?;
+        self.set_add_hashed(s, key, h)
+    }
+
+    /// `set_add_entry` with the hash already known.
+    pub fn set_add_hashed(&mut self, s: &PySet, key: Value, h: i64) -> PyResult<()> {
         if self.set_find(s, &key, h)?.is_none() {
             s.table.borrow_mut().insert_new(h, key);
         }

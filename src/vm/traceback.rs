@@ -137,6 +137,10 @@ impl Vm {
     }
 
     fn source_line(&self, filename: &str, line: u32) -> Option<String> {
+        // CPython shows no source for `<string>` (-c) and `<stdin>` programs.
+        if filename.starts_with('<') {
+            return None;
+        }
         let sources = self.interp.sources.borrow();
         let src = sources.get(filename)?;
         let text = src.lines().nth(line.checked_sub(1)? as usize)?;
