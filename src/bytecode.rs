@@ -177,9 +177,11 @@ pub enum Instr {
     MapAdd {
         depth: u32,
     },
-    /// pops an iterable; extends the list `depth` deep with it.
+    /// pops an iterable; extends the list `depth` deep with it. `call`: the list holds a call's
+    /// positional arguments and the callable lies just beneath it (for error messages).
     ListExtend {
         depth: u32,
+        call: bool,
     },
     /// pops an iterable; updates the set `depth` deep with it.
     SetUpdate {

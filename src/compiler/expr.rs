@@ -272,7 +272,7 @@ impl Compiler {
             match &item.kind {
                 ExprKind::Starred(inner) => {
                     self.expr(inner)?;
-                    self.emit(if is_set { Instr::SetUpdate { depth: 1 } } else { Instr::ListExtend { depth: 1 } });
+                    self.emit(if is_set { Instr::SetUpdate { depth: 1 } } else { Instr::ListExtend { depth: 1, call: false } });
                 }
                 _ => {
                     self.expr(item)?;
@@ -464,11 +464,13 @@ impl Compiler {
     /// `f(*a, x, **k)`: builds the positional tuple and keyword dict, then CallFunctionEx.
     fn call_ex(&mut self, args: &[Expr], keywords: &[Keyword]) -> R {
         self.emit(Instr::BuildList { n: 0 });
+        // CPython names the callable in the error only for a lone `*args` (passed as is).
+        let lone = args.len() == 1;
         for a in args {
             match &a.kind {
                 ExprKind::Starred(inner) => {
                     self.expr(inner)?;
-                    self.emit(Instr::ListExtend { depth: 1 });
+                    self.emit(Instr::ListExtend { depth: 1, call: lone });
                 }
                 _ => {
                     self.expr(a)?;

@@ -447,6 +447,10 @@ impl Vm {
                 _ => cls.set_attr(&key, v),
             }
         }
+        // A class that defines `__eq__` but not `__hash__` is unhashable (`__hash__ = None`).
+        if ns.get_str(&self.interp.names.__eq__).is_some() && ns.get_str(&self.interp.names.__hash__).is_none() {
+            cls.set_attr(&self.interp.names.__hash__.clone(), Value::None);
+        }
         if let Some(Value::Native(n)) = classcell {
             if let Some(cell) = n.downcast::<Cell>() {
                 *cell.borrow_mut() = Some(Value::Class(cls.clone()));
@@ -472,9 +476,10 @@ impl Vm {
     }
 
     fn init_subclass(&mut self, cls: &Rc<PyClass>, kw: Vec<(Rc<PyStr>, Value)>) -> PyResult<()> {
-        let parent = cls.mro.borrow().first().cloned();
-        let Some(parent) = parent else { return Ok(()) };
-        let Some(f) = parent.lookup(&self.interp.names.__init_subclass__) else {
+        // `super(cls, cls).__init_subclass__`: the first definition after `cls` in its MRO.
+        let name = self.interp.names.__init_subclass__.clone();
+        let found = cls.full_mro().iter().skip(1).find_map(|c| c.dict.borrow().get_str(name.hash(), name.as_str()).cloned());
+        let Some(f) = found else {
             if !kw.is_empty() {
                 return Err(self.type_error(format!("{}.__init_subclass__() takes no keyword arguments", cls.name().as_str())));
             }

@@ -62,9 +62,6 @@ impl Vm {
                         if let Some(base) = inst.base_value.borrow().clone() {
                             return self.hash(&base);
                         }
-                        if cls.lookup(&self.interp.names.__eq__).is_some_and(|e| matches!(e, Value::Function(_))) {
-                            return Err(self.type_error(format!("unhashable type: '{}'", cls.name().as_str())));
-                        }
                         hash::hash_pointer(v.heap_ptr().unwrap_or(0))
                     }
                 }
@@ -126,6 +123,16 @@ impl Vm {
 
     /// `d.update(m)` (or `{**m}`); with `strict`, a repeated key is an error (`f(**m)`).
     pub fn dict_update(&mut self, d: &PyDict, m: &Value, strict: bool) -> PyResult<()> {
+        self.dict_update_impl(d, m, if strict { Some(&Value::None) } else { None })
+    }
+
+    /// `kw_func`: merging `**m` into the keywords of a call of that callable (None: unknown).
+    fn dict_update_impl(&mut self, d: &PyDict, m: &Value, kw_func: Option<&Value>) -> PyResult<()> {
+        let strict = kw_func.is_some();
+        let prefix = match kw_func {
+            Some(Value::None) | None => String::new(),
+            Some(f) => format!("{} ", self.function_str(f)),
+        };
         let pairs: Vec<(Value, Value)> = match m {
             Value::Dict(src) => src.map.borrow().items(),
             _ => {
@@ -133,7 +140,7 @@ impl Vm {
                 if self.get_attr_opt(m, &keys_name)?.is_none() {
                     let tn = self.type_name(m);
                     let msg = if strict {
-                        format!("argument after ** must be a mapping, not {tn}")
+                        format!("{prefix}argument after ** must be a mapping, not {tn}")
                     } else {
                         format!("'{tn}' object is not a mapping")
                     };
@@ -151,11 +158,16 @@ impl Vm {
         for (k, v) in pairs {
             if strict && self.dict_get(d, &k)?.is_some() {
                 let name = k.as_str().unwrap_or("?").to_string();
-                return Err(self.type_error(format!("got multiple values for keyword argument '{name}'")));
+                return Err(self.type_error(format!("{prefix}got multiple values for keyword argument '{name}'")));
             }
             self.dict_set(d, k, v)?;
         }
         Ok(())
+    }
+
+    /// `f(**m)`: merges `m` into the keyword dict, naming `func` in errors as CPython does.
+    pub fn dict_merge_kwargs(&mut self, d: &PyDict, m: &Value, func: &Value) -> PyResult<()> {
+        self.dict_update_impl(d, m, Some(func))
     }
 
     pub fn dict_copy(&self, d: &PyDict) -> PyDict {

@@ -490,9 +490,22 @@ impl Vm {
                         self.dict_set(&d, k, v)?;
                     }
                 }
-                Instr::ListExtend { depth } => {
+                Instr::ListExtend { depth, call } => {
                     let it = pop(f);
-                    let items = self.collect(&it)?;
+                    let items = match self.collect(&it) {
+                        Ok(items) => items,
+                        Err(e) if self.lacks_iter_protocol(&it) && self.exc_matches(&e, ExcKind::TypeError) => {
+                            let tn = self.type_name(&it);
+                            let msg = if call {
+                                let func = &f.stack[f.stack.len() - depth as usize - 1];
+                                format!("{} argument after * must be an iterable, not {tn}", self.function_str(func))
+                            } else {
+                                format!("Value after * must be an iterable, not {tn}")
+                            };
+                            return Err(self.type_error(msg));
+                        }
+                        Err(e) => return Err(e),
+                    };
                     if let Value::List(l) = &f.stack[f.stack.len() - depth as usize] {
                         l.items.borrow_mut().extend(items);
                     }
@@ -513,7 +526,8 @@ impl Vm {
                 Instr::DictMerge { depth } => {
                     let m = pop(f);
                     if let Value::Dict(d) = f.stack[f.stack.len() - depth as usize].clone() {
-                        self.dict_update(&d, &m, true)?;
+                        let func = f.stack[f.stack.len() - depth as usize - 2].clone();
+                        self.dict_merge_kwargs(&d, &m, &func)?;
                     }
                 }
                 Instr::ListToTuple => {

@@ -35,6 +35,21 @@ impl Vm {
         Ok(self.new_iterator(state))
     }
 
+    /// Whether `iter(v)` fails for want of any iteration protocol (not because `__iter__` raised):
+    /// CPython then rewords the error of `*v` in displays and calls.
+    pub fn lacks_iter_protocol(&self, v: &Value) -> bool {
+        match v {
+            Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Bytes(_) | Value::ByteArray(_) => false,
+            Value::Range(_) | Value::Dict(_) | Value::Set(_) | Value::FrozenSet(_) | Value::Generator(_) => false,
+            Value::Native(n) if matches!(n.data, NativeData::Iter(_) | NativeData::DictView(..)) => false,
+            Value::Instance(i) if i.base_value.borrow().is_some() => false,
+            _ => {
+                let cls = self.type_of(v);
+                cls.lookup(&self.interp.names.__iter__).is_none() && cls.lookup(&self.interp.names.__getitem__).is_none()
+            }
+        }
+    }
+
     fn iter_by_protocol(&mut self, v: &Value) -> PyResult<Value> {
         let cls = self.type_of(v);
         if let Some(f) = cls.lookup(&self.interp.names.__iter__) {

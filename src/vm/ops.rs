@@ -317,14 +317,7 @@ impl Vm {
             (Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_), _) => {
                 crate::runtime::methods::set::set_operator(self, a, b, op, inplace)
             }
-            _ if is_set_view(a) || is_set_view(b) => {
-                let (Some(x), Some(y)) = (self.view_as_set(a)?, self.view_as_set(b)?) else { return Ok(None) };
-                let x = match x {
-                    Value::FrozenSet(s) => Value::Set(s),
-                    other => other,
-                };
-                crate::runtime::methods::set::set_operator(self, &x, &y, op, false)
-            }
+            _ if is_set_view(a) || is_set_view(b) => crate::runtime::methods::set::view_operator(self, a, b, op),
             (Value::Dict(x), Value::Dict(y), BinOp::BitOr) => {
                 let target = if inplace { x.clone() } else { Rc::new(self.dict_copy(x)) };
                 self.dict_update(&target, &Value::Dict(y.clone()), false)?;
@@ -676,7 +669,7 @@ impl Vm {
             (Value::Str(x), Value::Str(y)) => Some(x.as_str().cmp(y.as_str())),
             (Value::Bytes(_) | Value::ByteArray(_), Value::Bytes(_) | Value::ByteArray(_)) => crate::runtime::methods::bytes::compare(a, b),
             (Value::List(x), Value::List(y)) => return self.seq_compare(&x.snapshot(), &y.snapshot(), op).map(Some),
-            (Value::Tuple(x), Value::Tuple(y)) => return self.seq_compare(&x.items.clone(), &y.items.clone(), op).map(Some),
+            (Value::Tuple(x), Value::Tuple(y)) => return self.seq_compare(&x.items, &y.items, op).map(Some),
             (Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => {
                 return crate::runtime::methods::set::set_compare(self, a, b, op)
             }

@@ -106,7 +106,12 @@ fn bool_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn self_int(vm: &Vm, args: &Args) -> PyResult<BigInt> {
-    args.pos.first().and_then(as_bigint).ok_or_else(|| vm.type_error("descriptor requires an 'int' object"))
+    let v = match args.pos.first() {
+        // An instance of an int subclass (`class Id(int)`) holds its int value.
+        Some(Value::Instance(i)) => i.base_value.borrow().clone(),
+        v => v.cloned(),
+    };
+    v.as_ref().and_then(as_bigint).ok_or_else(|| vm.type_error("descriptor requires an 'int' object"))
 }
 
 fn bit_length(vm: &mut Vm, args: Args) -> PyResult<Value> {

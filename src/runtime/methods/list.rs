@@ -159,24 +159,51 @@ fn reverse(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 /// Sorts `items` as `sorted()`/`list.sort()` do: by `key`, `reverse` keeping stability.
+/// The items are left as they were if a key function or a comparison raises.
 pub fn sort_values(vm: &mut Vm, items: &mut Vec<Value>, key: Option<Value>, reverse: bool) -> PyResult<()> {
-    let mut keyed: Vec<(Value, Value)> = Vec::with_capacity(items.len());
-    for v in items.drain(..) {
-        let k = match &key {
-            Some(f) if !f.is_none() => vm.call(f, Args::new([v.clone()]))?,
-            _ => v.clone(),
-        };
-        keyed.push((k, v));
-    }
+    let computed: Vec<Value>;
+    let keys: &[Value] = match &key {
+        Some(f) if !f.is_none() => {
+            let mut ks = Vec::with_capacity(items.len());
+            for v in items.iter() {
+                ks.push(vm.call(f, Args::new([v.clone()]))?);
+            }
+            computed = ks;
+            &computed
+        }
+        _ => items,
+    };
+    // Sorting positions rather than values: moving a usize costs less than an Rc clone.
+    let mut order: Vec<usize> = (0..keys.len()).collect();
     if reverse {
-        keyed.reverse();
+        order.reverse();
     }
-    merge_sort(&mut keyed, &mut |a, b| less_than(vm, &a.0, &b.0))?;
+    sort_order(vm, keys, &mut order)?;
     if reverse {
-        keyed.reverse();
+        order.reverse();
     }
-    items.extend(keyed.into_iter().map(|(_, v)| v));
+    let sorted: Vec<Value> = order.iter().map(|&i| items[i].clone()).collect();
+    *items = sorted;
     Ok(())
+}
+
+/// Stably sorts positions by their keys: natively when every key is an int, every key a str
+/// or every key a non-NaN float (total orders), else with Python comparisons.
+fn sort_order(vm: &mut Vm, keys: &[Value], order: &mut [usize]) -> PyResult<()> {
+    if keys.iter().all(|k| matches!(k, Value::Int(_))) {
+        order.sort_by_key(|&i| if let Value::Int(x) = keys[i] { x } else { 0 });
+        return Ok(());
+    }
+    if keys.iter().all(|k| matches!(k, Value::Str(_))) {
+        order.sort_by(|&a, &b| keys[a].as_str().cmp(&keys[b].as_str()));
+        return Ok(());
+    }
+    if keys.iter().all(|k| matches!(k, Value::Float(f) if !f.is_nan())) {
+        let f = |i: usize| if let Value::Float(x) = keys[i] { x } else { 0.0 };
+        order.sort_by(|&a, &b| f(a).partial_cmp(&f(b)).unwrap_or(std::cmp::Ordering::Equal));
+        return Ok(());
+    }
+    merge_sort(order, &mut |&a, &b| less_than(vm, &keys[a], &keys[b]))
 }
 
 /// `a < b` for sorting, with a fast path for ints, floats and strs.

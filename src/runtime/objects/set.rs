@@ -157,12 +157,13 @@ impl SetTable {
         }
     }
 
-    /// Inserts a key known to be absent (after `probe` said so), as `set_add_entry` does:
-    /// into the first dummy slot on the probe path, else the empty slot that ended it.
+    /// Inserts a key known to be absent (after `probe` said so), as CPython 3.11's
+    /// `set_add_entry` does: into the last dummy slot on the probe path (measured against
+    /// CPython: not the first), else the empty slot that ended it.
     pub fn insert_new(&mut self, hash: i64, key: Value) {
         let mut freeslot = None;
         let empty = self.walk(hash, |k| {
-            if freeslot.is_none() && matches!(self.slots[k], Slot::Dummy) {
+            if matches!(self.slots[k], Slot::Dummy) {
                 freeslot = Some(k);
             }
             false
