@@ -255,6 +255,17 @@ impl Compiler {
                 self.load_const(Value::tuple(values.collect()));
                 return Ok(());
             }
+            if kind == CompKind::Set && !tuple && items.len() > 2 {
+                // CPython folds a display of constants into a frozenset constant, which
+                // decides the set's slot order.
+                let consts: Option<Vec<Value>> = items.iter().map(literal_value).collect();
+                if let Some(fs) = consts.and_then(crate::runtime::methods::set::const_frozenset) {
+                    self.emit(Instr::BuildSet { n: 0 });
+                    self.load_const(fs);
+                    self.emit(Instr::SetUpdate { depth: 1 });
+                    return Ok(());
+                }
+            }
             for item in items {
                 self.expr(item)?;
             }
@@ -544,6 +555,26 @@ fn compare_instr(op: CmpOp) -> Instr {
         CmpOp::In => Instr::ContainsOp { invert: false },
         CmpOp::NotIn => Instr::ContainsOp { invert: true },
         op => Instr::CompareOp { op },
+    }
+}
+
+/// A number, string, bool or None literal (negative numbers included, as CPython folds
+/// them), as a value.
+fn literal_value(e: &Expr) -> Option<Value> {
+    match &e.kind {
+        ExprKind::Constant(c @ (Constant::Int(_) | Constant::BigInt(_) | Constant::Float(_) | Constant::Str(_) | Constant::True | Constant::False)) => {
+            Some(constant_value(c))
+        }
+        ExprKind::UnaryOp { op: UnaryOp::USub, operand } => match &operand.kind {
+            ExprKind::Constant(Constant::Int(i)) => Some(match i.checked_neg() {
+                Some(n) => Value::Int(n),
+                None => Value::from_bigint(-num_bigint::BigInt::from(*i)),
+            }),
+            ExprKind::Constant(Constant::BigInt(b)) => Some(Value::from_bigint(-b.clone())),
+            ExprKind::Constant(Constant::Float(f)) => Some(Value::Float(-f)),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

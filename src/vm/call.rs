@@ -327,14 +327,14 @@ impl Vm {
         let names = &self.interp.names;
         let new = cls.lookup(&names.__new__);
         let init = cls.lookup(&names.__init__);
+        let init_is_object =
+            matches!(&init, Some(Value::Builtin(b)) if std::ptr::eq(b.func as *const (), crate::runtime::methods::object::object_init as *const ()));
         let obj = match &new {
             Some(Value::Builtin(b)) if std::ptr::eq(b.func as *const (), crate::runtime::methods::object::object_new as *const ()) => {
                 self.check_no_args_for_object(cls, &args, init.as_ref())?;
                 Value::Instance(Rc::new(PyInstance::new(cls.clone())))
             }
             Some(new) => {
-                let mut nargs = Args { pos: args.pos.clone(), kw: args.kw.clone() };
-                nargs.pos.insert(0, Value::Class(cls.clone()));
                 let new = match new {
                     Value::Native(n) => match &n.data {
                         NativeData::StaticMethod(f) => f.clone(),
@@ -342,6 +342,15 @@ impl Vm {
                     },
                     other => other.clone(),
                 };
+                if init_is_object {
+                    // `int(x)`, `str(x)`...: `__new__` does all the work and takes the
+                    // arguments themselves.
+                    let mut args = args;
+                    args.pos.insert(0, Value::Class(cls.clone()));
+                    return self.call(&new, args);
+                }
+                let mut nargs = Args { pos: args.pos.clone(), kw: args.kw.clone() };
+                nargs.pos.insert(0, Value::Class(cls.clone()));
                 self.call(&new, nargs)?
             }
             None => Value::Instance(Rc::new(PyInstance::new(cls.clone()))),

@@ -513,9 +513,7 @@ impl Vm {
                 Instr::SetUpdate { depth } => {
                     let it = pop(f);
                     let target = f.stack[f.stack.len() - depth as usize].clone();
-                    for v in self.collect(&it)? {
-                        self.set_add_value(&target, v)?;
-                    }
+                    crate::runtime::methods::set::set_update_value(self, &target, &it)?;
                 }
                 Instr::DictUpdate { depth } => {
                     let m = pop(f);

@@ -65,10 +65,11 @@ impl Vm {
             }
         }
         if let Value::Instance(i) = v {
-            if let Some(base) = i.base_value.borrow().clone() {
-                if cls.lookup(&self.interp.names.__getitem__).is_none() || !cls.is_heap {
-                    return self.get_iter(&base);
-                }
+            // A subclass of a builtin iterates as its builtin base does (even when it overrides
+            // `__getitem__`, as CPython's inherited `tp_iter`).
+            let base = i.base_value.borrow().clone();
+            if let Some(base) = base {
+                return self.get_iter(&base);
             }
         }
         if cls.lookup(&self.interp.names.__getitem__).is_some() && cls.is_heap {

@@ -178,6 +178,14 @@ impl Vm {
         self.interp.types.type_of(v)
     }
 
+    /// The builtin value an instance of a subclass of a builtin type extends (`class Age(int)`).
+    pub fn builtin_base(&self, v: &Value) -> Option<Value> {
+        match v {
+            Value::Instance(i) => i.base_value.borrow().clone(),
+            _ => None,
+        }
+    }
+
     /// `type(v).__name__`, as error messages show it.
     pub fn type_name(&self, v: &Value) -> String {
         self.type_of(v).name().as_str().to_string()

@@ -537,6 +537,12 @@ impl Vm {
                         return Ok(r);
                     }
                 }
+                if let Value::Instance(i) = a {
+                    let base = i.base_value.borrow().clone();
+                    if let Some(base) = base {
+                        return self.unary_op(&base, op);
+                    }
+                }
                 let sym = match op {
                     UnaryOp::USub => "-",
                     UnaryOp::UAdd => "+",
@@ -768,6 +774,12 @@ impl Vm {
             _ => {
                 if let Some(r) = self.call_method_opt(container, &self.interp.names.__contains__.clone(), Args::new([item.clone()]))? {
                     return self.is_true(&r);
+                }
+                if let Value::Instance(i) = container {
+                    let base = i.base_value.borrow().clone();
+                    if let Some(base) = base {
+                        return self.contains(&base, item);
+                    }
                 }
                 let cls = self.type_of(container);
                 let native_iterable = matches!(container, Value::Native(_) | Value::Generator(_));

@@ -221,6 +221,9 @@ fn reversed(vm: &mut Vm, args: Args) -> PyResult<Value> {
             if let Some(r) = vm.call_method_opt(v, &key, Args::default())? {
                 return Ok(r);
             }
+            if let Some(base) = vm.builtin_base(v) {
+                return reversed(vm, Args::new([base]));
+            }
             let cls = vm.type_of(v);
             if cls.lookup(&vm.interp.names.__len__).is_some() && cls.lookup(&vm.interp.names.__getitem__).is_some() {
                 let n = vm.call_method(v, "__len__", Args::default())?;

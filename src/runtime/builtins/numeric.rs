@@ -22,7 +22,10 @@ fn abs(vm: &mut Vm, args: Args) -> PyResult<Value> {
             let key = vm.interp.names.__abs__.clone();
             match vm.call_method_opt(other, &key, Args::default())? {
                 Some(r) => Ok(r),
-                None => Err(vm.type_error(format!("bad operand type for abs(): '{}'", vm.type_name(other)))),
+                None => match vm.builtin_base(other) {
+                    Some(base) => abs(vm, Args::new([base])),
+                    None => Err(vm.type_error(format!("bad operand type for abs(): '{}'", vm.type_name(other)))),
+                },
             }
         }
     }
@@ -52,6 +55,10 @@ fn round(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
             let extra: Vec<Value> = args.pos.iter().skip(1).cloned().collect();
             match vm.call_method_opt(&x, &key, Args::new(extra))? {
                 Some(r) => Ok(r),
+                None if vm.builtin_base(&x).is_some() => {
+                    args.pos[0] = vm.builtin_base(&x).expect("base");
+                    round(vm, args)
+                }
                 None => Err(vm.type_error(format!("type {} doesn't define __round__ method", vm.type_name(&x)))),
             }
         }
@@ -138,6 +145,10 @@ fn ord(vm: &mut Vm, args: Args) -> PyResult<Value> {
         Value::Str(s) if s.char_len() == 1 => Ok(Value::Int(s.char_at(0) as i64)),
         Value::Str(s) => Err(vm.type_error(format!("ord() expected a character, but string of length {} found", s.char_len()))),
         Value::Bytes(b) | Value::ByteArray(b) if b.data.borrow().len() == 1 => Ok(Value::Int(b.data.borrow()[0] as i64)),
+        other if vm.builtin_base(other).is_some() => {
+            let base = vm.builtin_base(other).expect("base");
+            ord(vm, Args::new([base]))
+        }
         other => Err(vm.type_error(format!("ord() expected string of length 1, but {} found", vm.type_name(other)))),
     }
 }

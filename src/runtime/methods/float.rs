@@ -57,6 +57,10 @@ fn float_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn self_float(vm: &Vm, args: &Args) -> PyResult<f64> {
     match args.pos.first() {
         Some(Value::Float(f)) => Ok(*f),
+        Some(Value::Instance(i)) if i.base_value.borrow().is_some() => {
+            let base = i.base_value.borrow().clone();
+            self_float(vm, &Args::new(base))
+        }
         Some(v) => {
             as_bigint(v).and_then(|b| int_ops::big_to_f64(&b).ok()).ok_or_else(|| vm.type_error("descriptor requires a 'float' object"))
         }

@@ -236,6 +236,51 @@ fn symmetric_difference_of(vm: &mut Vm, so: &Rc<PySet>, other: &Value) -> PyResu
     Ok(r)
 }
 
+/// The hash of a literal constant, as `Vm::hash` computes it.
+fn const_hash(v: &Value) -> Option<i64> {
+    use crate::runtime::objects::hash;
+    Some(match v {
+        Value::Int(i) => hash::hash_i64(*i),
+        Value::Bool(b) => *b as i64,
+        Value::BigInt(b) => hash::hash_bigint(b),
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => hash::hash_i64(*f as i64),
+        Value::Float(f) => hash::hash_f64(*f),
+        Value::Str(s) => s.hash(),
+        _ => return None,
+    })
+}
+
+/// The frozenset CPython's compiler makes of a set display of three or more constants
+/// (`BUILD_SET 0; LOAD_CONST frozenset(...); SET_UPDATE`): built from the items in order,
+/// then rebuilt from its own iteration order when the constant is interned. `None` when an
+/// item is not a hashable literal.
+pub fn const_frozenset(values: Vec<Value>) -> Option<Value> {
+    fn insert_all<'a>(t: &mut SetTable, items: impl Iterator<Item = (i64, &'a Value)>) -> Option<()> {
+        for (h, v) in items {
+            match t.probe(h, v) {
+                crate::runtime::objects::set::SetProbe::Absent => t.insert_new(h, v.clone()),
+                crate::runtime::objects::set::SetProbe::Found(_) => {}
+                crate::runtime::objects::set::SetProbe::Undecided(_) => return None,
+            }
+        }
+        Some(())
+    }
+    let hashed: Vec<(i64, Value)> = values.into_iter().map(|v| const_hash(&v).map(|h| (h, v))).collect::<Option<_>>()?;
+    let mut first = SetTable::new();
+    insert_all(&mut first, hashed.iter().map(|(h, v)| (*h, v)))?;
+    let mut second = SetTable::new();
+    insert_all(&mut second, first.iter_hashed())?;
+    Some(Value::FrozenSet(Rc::new(PySet::new(second))))
+}
+
+/// `SET_UPDATE`: `{*a, *b}` and constant set displays add their items as `set.update` does.
+pub fn set_update_value(vm: &mut Vm, target: &Value, other: &Value) -> PyResult<()> {
+    match target {
+        Value::Set(s) | Value::FrozenSet(s) => update_internal(vm, s, other),
+        _ => Ok(()),
+    }
+}
+
 /// `a | b`, `a & b`, `a - b`, `a ^ b` (in place with `inplace`) for two sets.
 pub fn set_operator(vm: &mut Vm, a: &Value, b: &Value, op: BinOp, inplace: bool) -> PyResult<Option<Value>> {
     if !matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) {
