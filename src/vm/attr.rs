@@ -101,16 +101,18 @@ impl Vm {
 
     /// `super().name`: look `name` up in the MRO of `type(obj)` after `start`.
     fn super_attr(&mut self, start: &Rc<PyClass>, obj: &Value, name: &Rc<PyStr>) -> PyResult<Option<Value>> {
-        let obj_cls = match obj {
-            Value::Class(c) => c.clone(),
-            other => self.type_of(other),
+        // `super(C, cls)` in a classmethod searches `cls`'s MRO; `super(Meta, cls)` in a
+        // metaclass method searches `type(cls)`'s.
+        let (obj_cls, obj_is_type) = match obj {
+            Value::Class(c) if c.is_subclass(start) => (c.clone(), true),
+            other => (self.type_of(other), false),
         };
         let mro = obj_cls.full_mro();
         let pos = mro.iter().position(|c| Rc::ptr_eq(c, start)).map(|p| p + 1).unwrap_or(mro.len());
         for c in &mro[pos..] {
             let found = c.dict.borrow().get_str(name.hash(), name.as_str()).cloned();
             if let Some(a) = found {
-                if let Value::Class(_) = obj {
+                if obj_is_type {
                     return Ok(Some(match &a {
                         Value::Native(n) => match &n.data {
                             NativeData::ClassMethod(f) => self.bound_method(f.clone(), obj.clone()),

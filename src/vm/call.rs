@@ -33,12 +33,25 @@ impl Vm {
                 args.pos.insert(0, m.receiver.clone());
                 self.call(&m.func.clone(), args)
             }
+            Value::Class(c) if c.metaclass.borrow().is_some() => self.call_via_metaclass(c, args),
             Value::Class(c) => self.instantiate(c, args),
             Value::Native(n) => match &n.data {
                 NativeData::StaticMethod(f) => self.call(&f.clone(), args),
                 _ => self.call_dunder_call(callable, args),
             },
             _ => self.call_dunder_call(callable, args),
+        }
+    }
+
+    /// `Cls(...)` where `type(Cls)` is a metaclass that may define `__call__`.
+    fn call_via_metaclass(&mut self, cls: &Rc<PyClass>, args: Args) -> PyResult<Value> {
+        let meta = cls.metaclass.borrow().clone().expect("metaclass");
+        match meta.lookup(&self.interp.names.__call__) {
+            Some(f) if !matches!(&f, Value::Builtin(_)) => {
+                let bound = self.bind_descriptor(f, Value::Class(cls.clone()), &meta)?;
+                self.call(&bound, args)
+            }
+            _ => self.instantiate(cls, args),
         }
     }
 
@@ -403,15 +416,41 @@ impl Vm {
         frame.namespace = Some(ns.clone());
         self.execute(Box::new(frame), None)?;
         let name = name.as_pystr().cloned().unwrap_or_else(|| self.intern("?"));
-        if let Some(meta) = metaclass {
-            if !matches!(&meta, Value::Class(m) if Rc::ptr_eq(m, &self.interp.types.type_)) {
-                return self.call(&meta, Args::new([Value::Str(name), Value::tuple(bases), Value::Dict(ns)]));
-            }
+        let meta = self.winner_metaclass(metaclass, &bases)?;
+        if !matches!(&meta, Value::Class(m) if Rc::ptr_eq(m, &self.interp.types.type_)) {
+            let mut margs = Args::new([Value::Str(name), Value::tuple(bases), Value::Dict(ns)]);
+            margs.kw = args.kw;
+            return self.call(&meta, margs);
         }
         let cls = self.new_class(&name, bases, &ns, None)?;
         let cls_val = Value::Class(cls.clone());
         self.init_subclass(&cls, args.kw)?;
         Ok(cls_val)
+    }
+
+    /// The metaclass a class statement uses: the explicit one, else the most derived of its
+    /// bases' metaclasses (CPython's `_PyType_CalculateMetaclass`).
+    fn winner_metaclass(&mut self, explicit: Option<Value>, bases: &[Value]) -> PyResult<Value> {
+        let mut winner = match explicit {
+            Some(Value::Class(m)) => m,
+            Some(other) => return Ok(other),
+            None => self.interp.types.type_.clone(),
+        };
+        for b in bases {
+            let Value::Class(bc) = b else { continue };
+            let bm = self.type_of(&Value::Class(bc.clone()));
+            if winner.is_subclass(&bm) {
+                continue;
+            }
+            if bm.is_subclass(&winner) {
+                winner = bm;
+                continue;
+            }
+            return Err(self.type_error(
+                "metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass of the metaclasses of all its bases",
+            ));
+        }
+        Ok(Value::Class(winner))
     }
 
     /// Creates a class from a namespace (shared by `class` statements and `type(name, bases, ns)`).
@@ -484,7 +523,7 @@ impl Vm {
         Ok(())
     }
 
-    fn init_subclass(&mut self, cls: &Rc<PyClass>, kw: Vec<(Rc<PyStr>, Value)>) -> PyResult<()> {
+    pub(crate) fn init_subclass(&mut self, cls: &Rc<PyClass>, kw: Vec<(Rc<PyStr>, Value)>) -> PyResult<()> {
         // `super(cls, cls).__init_subclass__`: the first definition after `cls` in its MRO.
         let name = self.interp.names.__init_subclass__.clone();
         let found = cls.full_mro().iter().skip(1).find_map(|c| c.dict.borrow().get_str(name.hash(), name.as_str()).cloned());

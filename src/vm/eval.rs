@@ -34,7 +34,8 @@ impl Vm {
     /// `pending` raises an exception in the frame first (`generator.throw`).
     pub fn execute(&mut self, frame: Box<Frame>, pending: Option<PyException>) -> PyResult<ExecResult> {
         let base = self.frames.len();
-        self.push_depth()?;
+        // Entered from Rust code calling back into Python: CPython's message for that path.
+        self.push_depth(" while calling a Python object")?;
         let saved_native = self.native_depth;
         self.native_depth += 1;
         if self.native_depth > MAX_NATIVE_DEPTH {
@@ -74,11 +75,11 @@ impl Vm {
         result
     }
 
-    fn push_depth(&mut self) -> PyResult<()> {
+    fn push_depth(&mut self, context: &str) -> PyResult<()> {
         self.depth += 1;
         if self.depth > self.interp.recursion_limit.get() {
             self.depth -= 1;
-            return self.err(ExcKind::RecursionError, "maximum recursion depth exceeded");
+            return self.err(ExcKind::RecursionError, format!("maximum recursion depth exceeded{context}"));
         }
         Ok(())
     }
@@ -138,7 +139,7 @@ impl Vm {
 
     /// Pushes a new frame for a Python call made by the running frame.
     fn push_frame(&mut self, f: &mut Box<Frame>, new: Box<Frame>) -> PyResult<()> {
-        self.push_depth()?;
+        self.push_depth("")?;
         if !Rc::ptr_eq(&new.globals, &self.cur_globals) {
             self.cur_globals = new.globals.clone();
         }

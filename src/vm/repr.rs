@@ -232,13 +232,11 @@ impl Vm {
         let Value::Instance(inst) = v else { unreachable!() };
         let cls = inst.class.clone();
         if let Some(f) = cls.lookup_override(&self.interp.names.__repr__) {
-            {
-                let bound = self.bind_descriptor(f, v.clone(), &cls)?;
-                return self.guarded(v, "...", |vm| {
-                    let r = vm.call(&bound, Args::default())?;
-                    Ok(vm.expect_str(r, "__repr__")?.as_str().to_string())
-                });
-            }
+            // No recursion guard here: CPython's `[...]` is for builtin containers only, and a
+            // `__repr__` that recurses ends in RecursionError.
+            let bound = self.bind_descriptor(f, v.clone(), &cls)?;
+            let r = self.call(&bound, Args::default())?;
+            return Ok(self.expect_str(r, "__repr__")?.as_str().to_string());
         }
         if inst.exc.is_some() {
             let args = self.exc_args(inst);

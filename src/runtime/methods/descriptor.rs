@@ -81,7 +81,7 @@ fn super_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
         return Err(vm.runtime_error("super(): no arguments"));
     };
     let ok = match obj {
-        Value::Class(c) => c.is_subclass(start),
+        Value::Class(c) if c.is_subclass(start) => true,
         other => vm.type_of(other).is_subclass(start),
     };
     if !ok {

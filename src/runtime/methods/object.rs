@@ -105,6 +105,7 @@ fn type_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
             let Value::Dict(ns) = &pos[3] else { return Err(vm.type_error("type.__new__() argument 3 must be dict")) };
             let ns: Rc<PyDict> = ns.clone();
             let cls = vm.new_class(name, bases, &ns, meta)?;
+            vm.init_subclass(&cls, args.kw)?;
             Ok(Value::Class(cls))
         }
         _ => Err(vm.type_error("type() takes 1 or 3 arguments")),
@@ -129,8 +130,25 @@ fn type_subclasscheck(vm: &mut Vm, args: Args) -> PyResult<Value> {
     }
 }
 
-pub const TYPE_METHODS: &[(&str, NativeFn)] =
-    &[("__new__", type_new), ("__init__", type_init), ("mro", type_mro), ("__subclasscheck__", type_subclasscheck)];
+/// `type.__call__(cls, *args)`: creates an instance (what `super().__call__` reaches from a
+/// metaclass's `__call__`).
+fn type_call(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    match args.pos.first().cloned() {
+        Some(Value::Class(c)) => {
+            args.pos.remove(0);
+            vm.instantiate(&c, args)
+        }
+        _ => Err(vm.type_error("descriptor '__call__' requires a 'type' object")),
+    }
+}
+
+pub const TYPE_METHODS: &[(&str, NativeFn)] = &[
+    ("__new__", type_new),
+    ("__init__", type_init),
+    ("__call__", type_call),
+    ("mro", type_mro),
+    ("__subclasscheck__", type_subclasscheck),
+];
 
 fn exception_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let mut pos = args.pos.into_iter();

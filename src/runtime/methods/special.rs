@@ -41,7 +41,12 @@ pub fn special_attr(vm: &mut Vm, obj: &Value, name: &PyStr) -> PyResult<Option<V
                     _ => None,
                 });
             }
-            None
+            // `real`, `imag`... of an instance of a subclass of a builtin type.
+            let base = inst.base_value.borrow().clone();
+            match base {
+                Some(base) => return special_attr(vm, &base, name),
+                None => None,
+            }
         }
         Value::Class(c) => match n {
             "__name__" => Some(Value::Str(c.name())),

@@ -71,6 +71,11 @@ pub fn percent_format(vm: &mut Vm, fmt: &Value, args: &Value) -> PyResult<Value>
 }
 
 fn format_one(vm: &mut Vm, v: &Value, spec: &printf::PercentSpec) -> PyResult<String> {
+    if !matches!(spec.conv, 's' | 'r' | 'a') {
+        if let Some(base) = vm.builtin_base(v) {
+            return format_one(vm, &base, spec);
+        }
+    }
     let r = match spec.conv {
         's' | 'r' | 'a' => {
             let s = match spec.conv {
