@@ -430,7 +430,7 @@ impl Vm {
 
     /// The metaclass a class statement uses: the explicit one, else the most derived of its
     /// bases' metaclasses (CPython's `_PyType_CalculateMetaclass`).
-    fn winner_metaclass(&mut self, explicit: Option<Value>, bases: &[Value]) -> PyResult<Value> {
+    pub(crate) fn winner_metaclass(&mut self, explicit: Option<Value>, bases: &[Value]) -> PyResult<Value> {
         let mut winner = match explicit {
             Some(Value::Class(m)) => m,
             Some(other) => return Ok(other),

@@ -191,6 +191,34 @@ impl Vm {
         exc.exc.as_ref().map(|e| e.borrow().args.clone()).unwrap_or_default()
     }
 
+    /// Argument count check for a builtin method whose `args.pos[0]` is the receiver; the
+    /// counts exclude it. A dotted `name` (`list.append`) words the error as CPython's
+    /// one-argument methods do, a plain one (`pop`) as its argument-clinic methods do.
+    pub fn check_method_args(&self, name: &str, args: &crate::runtime::objects::Args, min: usize, max: usize) -> PyResult<()> {
+        let n = args.pos.len().saturating_sub(1);
+        if !args.kw.is_empty() {
+            return Err(self.type_error(format!("{name}() takes no keyword arguments")));
+        }
+        if n >= min && n <= max {
+            return Ok(());
+        }
+        let plural = |k: usize| if k == 1 { "" } else { "s" };
+        let msg = if name.contains('.') && min == max {
+            match min {
+                0 => format!("{name}() takes no arguments ({n} given)"),
+                1 => format!("{name}() takes exactly one argument ({n} given)"),
+                _ => format!("{name}() takes exactly {min} arguments ({n} given)"),
+            }
+        } else if min == max {
+            format!("{name} expected {min} argument{}, got {n}", plural(min))
+        } else if n < min {
+            format!("{name} expected at least {min} argument{}, got {n}", plural(min))
+        } else {
+            format!("{name} expected at most {max} argument{}, got {n}", plural(max))
+        };
+        Err(self.type_error(msg))
+    }
+
     /// `missing argument` style checks shared by builtins: exactly `n` positional arguments.
     pub fn check_args(&self, name: &str, args: &crate::runtime::objects::Args, min: usize, max: usize) -> PyResult<()> {
         let n = args.pos.len();

@@ -556,8 +556,8 @@ impl Vm {
                     f.stack.push(it);
                 }
                 Instr::ForIter { target } => {
-                    let it = f.stack.last().expect("iterator").clone();
-                    match self.next(&it)? {
+                    let it = f.stack.last().expect("iterator");
+                    match self.next(it)? {
                         Some(v) => f.stack.push(v),
                         None => {
                             f.stack.pop();

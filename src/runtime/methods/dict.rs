@@ -68,13 +68,13 @@ fn update(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn get(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("get", &args, 2, 3)?;
+    vm.check_method_args("get", &args, 1, 2)?;
     let d = this(vm, &args)?;
     Ok(vm.dict_get(&d, &args.pos[1])?.unwrap_or_else(|| args.pos.get(2).cloned().unwrap_or(Value::None)))
 }
 
 fn setdefault(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("setdefault", &args, 2, 3)?;
+    vm.check_method_args("setdefault", &args, 1, 2)?;
     let d = this(vm, &args)?;
     if let Some(v) = vm.dict_get(&d, &args.pos[1])? {
         return Ok(v);
@@ -85,7 +85,7 @@ fn setdefault(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn pop(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("pop", &args, 2, 3)?;
+    vm.check_method_args("pop", &args, 1, 2)?;
     let d = this(vm, &args)?;
     match vm.dict_remove(&d, &args.pos[1])? {
         Some(v) => Ok(v),
@@ -140,7 +140,7 @@ fn copy(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn fromkeys(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("fromkeys", &args, 2, 3)?;
+    vm.check_method_args("fromkeys", &args, 1, 2)?;
     let d = Rc::new(PyDict::new());
     let value = args.pos.get(2).cloned().unwrap_or(Value::None);
     for k in vm.collect(&args.pos[1])? {

@@ -38,13 +38,13 @@ fn list_init(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn append(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("list.append", &args, 2, 2)?;
+    vm.check_method_args("list.append", &args, 1, 1)?;
     this(vm, &args)?.items.borrow_mut().push(args.pos[1].clone());
     Ok(Value::None)
 }
 
 fn extend(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("list.extend", &args, 2, 2)?;
+    vm.check_method_args("list.extend", &args, 1, 1)?;
     let l = this(vm, &args)?;
     let items = vm.collect(&args.pos[1])?;
     l.items.borrow_mut().extend(items);
@@ -52,7 +52,7 @@ fn extend(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn insert(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("insert", &args, 3, 3)?;
+    vm.check_method_args("insert", &args, 2, 2)?;
     let l = this(vm, &args)?;
     let i = vm.to_index(&args.pos[1])?;
     let mut items = l.items.borrow_mut();
@@ -63,7 +63,7 @@ fn insert(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn pop(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("pop", &args, 1, 2)?;
+    vm.check_method_args("pop", &args, 0, 1)?;
     let l = this(vm, &args)?;
     let i = match args.pos.get(1) {
         Some(v) => vm.to_index(v)?,
@@ -99,7 +99,7 @@ fn find(vm: &mut Vm, l: &PyList, x: &Value, start: usize, stop: usize) -> PyResu
 }
 
 fn remove(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("list.remove", &args, 2, 2)?;
+    vm.check_method_args("list.remove", &args, 1, 1)?;
     let l = this(vm, &args)?;
     match find(vm, &l, &args.pos[1], 0, usize::MAX)? {
         Some(i) => {
@@ -111,7 +111,7 @@ fn remove(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn index(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("index", &args, 2, 4)?;
+    vm.check_method_args("index", &args, 1, 3)?;
     let l = this(vm, &args)?;
     let len = l.len() as i64;
     let clamp = |i: i64| -> usize { (if i < 0 { (i + len).max(0) } else { i.min(len) }) as usize };
@@ -133,7 +133,7 @@ fn index(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn count(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("count", &args, 2, 2)?;
+    vm.check_method_args("list.count", &args, 1, 1)?;
     let items = this(vm, &args)?.snapshot();
     let mut n = 0;
     for it in &items {

@@ -96,12 +96,23 @@ fn type_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     match pos.len() {
         2 => Ok(Value::Class(vm.type_of(&pos[1]))),
         4 => {
-            let meta = match &pos[0] {
+            let Value::Str(name) = &pos[1] else { return Err(vm.type_error("type.__new__() argument 1 must be str")) };
+            let bases = vm.collect(&pos[2])?;
+            // The most derived metaclass of the bases wins; if it has its own `__new__`, it
+            // creates the class (`type("D", (Base,), {})` where `Base` has a metaclass).
+            let explicit = pos[0].clone();
+            let winner = vm.winner_metaclass(Some(explicit.clone()), &bases)?;
+            if let (Value::Class(w), Value::Class(e)) = (&winner, &explicit) {
+                if !Rc::ptr_eq(w, e) && !matches!(w.lookup(&vm.interp.names.__new__), Some(Value::Builtin(_))) {
+                    let mut margs = Args::new([pos[1].clone(), Value::tuple(bases), pos[3].clone()]);
+                    margs.kw = args.kw;
+                    return vm.call(&winner, margs);
+                }
+            }
+            let meta = match &winner {
                 Value::Class(c) if !Rc::ptr_eq(c, &vm.interp.types.type_) => Some(c.clone()),
                 _ => None,
             };
-            let Value::Str(name) = &pos[1] else { return Err(vm.type_error("type.__new__() argument 1 must be str")) };
-            let bases = vm.collect(&pos[2])?;
             let Value::Dict(ns) = &pos[3] else { return Err(vm.type_error("type.__new__() argument 3 must be dict")) };
             let ns: Rc<PyDict> = ns.clone();
             let cls = vm.new_class(name, bases, &ns, meta)?;

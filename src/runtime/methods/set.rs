@@ -437,7 +437,7 @@ fn set_init(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn add(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("add", &args, 2, 2)?;
+    vm.check_method_args("set.add", &args, 1, 1)?;
     if let Value::Set(s) = this(vm, &args)? {
         vm.set_add(&s, args.pos[1].clone())?;
     }
@@ -445,7 +445,7 @@ fn add(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn remove(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("remove", &args, 2, 2)?;
+    vm.check_method_args("set.remove", &args, 1, 1)?;
     if let Value::Set(s) = this(vm, &args)? {
         if !vm.set_remove(&s, &args.pos[1])? {
             return Err(vm.key_error(args.pos[1].clone()));
@@ -455,7 +455,7 @@ fn remove(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn discard(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("discard", &args, 2, 2)?;
+    vm.check_method_args("set.discard", &args, 1, 1)?;
     if let Value::Set(s) = this(vm, &args)? {
         vm.set_remove(&s, &args.pos[1])?;
     }
@@ -539,7 +539,7 @@ fn difference(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn symmetric_difference(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("symmetric_difference", &args, 2, 2)?;
+    vm.check_method_args("set.symmetric_difference", &args, 1, 1)?;
     let (so, frozen) = this_set(vm, &args)?;
     let r = symmetric_difference_of(vm, &so, &args.pos[1])?;
     Ok(wrap(frozen, r))
@@ -570,7 +570,7 @@ fn difference_update(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn symmetric_difference_update(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("symmetric_difference_update", &args, 2, 2)?;
+    vm.check_method_args("set.symmetric_difference_update", &args, 1, 1)?;
     let (so, _) = this_set(vm, &args)?;
     symmetric_difference_update_of(vm, &so, &args.pos[1])?;
     Ok(Value::None)
@@ -587,21 +587,21 @@ fn as_set(vm: &mut Vm, v: &Value) -> PyResult<Value> {
 }
 
 fn issubset(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("issubset", &args, 2, 2)?;
+    vm.check_method_args("set.issubset", &args, 1, 1)?;
     let a = this(vm, &args)?;
     let b = as_set(vm, &args.pos[1])?;
     Ok(Value::Bool(is_subset(vm, &a, &b)?))
 }
 
 fn issuperset(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("issuperset", &args, 2, 2)?;
+    vm.check_method_args("set.issuperset", &args, 1, 1)?;
     let a = this(vm, &args)?;
     let b = as_set(vm, &args.pos[1])?;
     Ok(Value::Bool(is_subset(vm, &b, &a)?))
 }
 
 fn isdisjoint(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("isdisjoint", &args, 2, 2)?;
+    vm.check_method_args("set.isdisjoint", &args, 1, 1)?;
     let a = this(vm, &args)?;
     let sa = table_of(&a).cloned().expect("set");
     for v in vm.collect(&args.pos[1].clone())? {

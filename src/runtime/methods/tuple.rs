@@ -31,7 +31,7 @@ fn items(vm: &Vm, args: &Args) -> PyResult<Vec<Value>> {
 }
 
 fn index(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("index", &args, 2, 4)?;
+    vm.check_method_args("index", &args, 1, 3)?;
     let items = items(vm, &args)?;
     for (i, it) in items.iter().enumerate() {
         if it.is(&args.pos[1]) || vm.eq(it, &args.pos[1])? {
@@ -42,7 +42,7 @@ fn index(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn count(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("count", &args, 2, 2)?;
+    vm.check_method_args("tuple.count", &args, 1, 1)?;
     let items = items(vm, &args)?;
     let mut n = 0;
     for it in &items {

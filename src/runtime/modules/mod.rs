@@ -11,8 +11,24 @@ use crate::runtime::value::Value;
 use crate::vm::{PyResult, Vm};
 use std::rc::Rc;
 
+/// Modules written in TinyPy itself, embedded in the binary: (name, source).
+/// Each is compiled when first imported.
+pub const PYTHON_MODULES: &[(&str, &str)] = &[];
+
 /// The builtin module `name`, built fresh (the caller caches it in `sys.modules`).
 pub fn load_builtin(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
+    if let Some((_, source)) = PYTHON_MODULES.iter().find(|(n, _)| *n == name) {
+        let module = vm.new_module(name, None);
+        let Value::Module(m) = &module else { unreachable!("new_module makes a module") };
+        // Registered first, so that a module importing itself (or a cycle) finds it.
+        vm.interp.modules.borrow_mut().insert(name.to_string(), module.clone());
+        let filename = format!("<frozen {name}>");
+        if let Err(e) = vm.run_source(source, &filename, m.dict.clone()) {
+            vm.interp.modules.borrow_mut().remove(name);
+            return Err(e);
+        }
+        return Ok(Some(module));
+    }
     Ok(Some(match name {
         "sys" => sys::make(vm),
         "time" => time::make(vm),
