@@ -3,6 +3,7 @@
 
 pub mod math;
 pub mod os;
+pub mod random_core;
 pub mod sys;
 pub mod time;
 
@@ -13,7 +14,7 @@ use std::rc::Rc;
 
 /// Modules written in TinyPy itself, embedded in the binary: (name, source).
 /// Each is compiled when first imported.
-pub const PYTHON_MODULES: &[(&str, &str)] = &[];
+pub const PYTHON_MODULES: &[(&str, &str)] = &[("random", include_str!("py/random.py"))];
 
 /// The builtin module `name`, built fresh (the caller caches it in `sys.modules`).
 pub fn load_builtin(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
@@ -35,6 +36,7 @@ pub fn load_builtin(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "os" => os::make(vm),
         "os.path" => os::make_path(vm),
         "math" => math::make(vm),
+        "_random" => random_core::make(vm),
         _ => return Ok(None),
     }))
 }
