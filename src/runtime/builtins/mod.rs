@@ -2,6 +2,7 @@
 //! table), the builtin classes, and the exception classes.
 
 pub mod core;
+pub mod io;
 pub mod iterators;
 pub mod numeric;
 pub mod sort;
@@ -24,6 +25,7 @@ pub fn make_builtins(t: &Types) -> Rc<PyDict> {
     add_functions(&d, core::FUNCTIONS);
     add_functions(&d, iterators::FUNCTIONS);
     add_functions(&d, numeric::FUNCTIONS);
+    add_functions(&d, io::FUNCTIONS);
     let classes = [
         &t.object,
         &t.type_,

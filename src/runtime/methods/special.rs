@@ -165,7 +165,7 @@ pub fn special_attr(vm: &mut Vm, obj: &Value, name: &PyStr) -> PyResult<Option<V
                 Some(if doc.is_none() { special_attr(vm, &fget.clone(), name)?.unwrap_or(Value::None) } else { doc.clone() })
             }
             (NativeData::ClassMethod(f) | NativeData::StaticMethod(f), "__func__" | "__wrapped__") => Some(f.clone()),
-            _ => None,
+            _ => crate::runtime::builtins::io::file_attr(obj, name),
         },
         _ => None,
     })
