@@ -562,9 +562,9 @@ fn compare_instr(op: CmpOp) -> Instr {
 /// them), as a value.
 fn literal_value(e: &Expr) -> Option<Value> {
     match &e.kind {
-        ExprKind::Constant(c @ (Constant::Int(_) | Constant::BigInt(_) | Constant::Float(_) | Constant::Str(_) | Constant::True | Constant::False)) => {
-            Some(constant_value(c))
-        }
+        ExprKind::Constant(
+            c @ (Constant::Int(_) | Constant::BigInt(_) | Constant::Float(_) | Constant::Str(_) | Constant::True | Constant::False),
+        ) => Some(constant_value(c)),
         ExprKind::UnaryOp { op: UnaryOp::USub, operand } => match &operand.kind {
             ExprKind::Constant(Constant::Int(i)) => Some(match i.checked_neg() {
                 Some(n) => Value::Int(n),

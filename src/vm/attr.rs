@@ -31,28 +31,15 @@ impl Vm {
         match obj {
             Value::Instance(inst) => {
                 let cls = inst.class.clone();
-                let class_attr = cls.lookup(name);
-                if let Some(a) = &class_attr {
-                    if is_data_descriptor(self, a) {
-                        return self.bind_descriptor(a.clone(), obj.clone(), &cls).map(Some);
-                    }
+                if let Some(ga @ Value::Function(_)) = cls.lookup(&self.interp.names.__getattribute__) {
+                    return self.user_getattribute(obj, &cls, ga, name).map(Some);
                 }
-                if let Some(v) = inst.dict.get_str(name) {
-                    return Ok(Some(v));
-                }
-                if let Some(a) = class_attr {
-                    return self.bind_descriptor(a, obj.clone(), &cls).map(Some);
-                }
-                if let Some(v) = self.special_attr(obj, name)? {
+                if let Some(v) = self.instance_attr(obj, name)? {
                     return Ok(Some(v));
                 }
                 if let Some(ga) = cls.lookup(&self.interp.names.__getattr__) {
                     let bound = self.bind_descriptor(ga, obj.clone(), &cls)?;
-                    return match self.call(&bound, Args::new([Value::Str(name.clone())])) {
-                        Ok(v) => Ok(Some(v)),
-                        Err(e) if self.exc_matches(&e, super::ExcKind::AttributeError) => Err(e),
-                        Err(e) => Err(e),
-                    };
+                    return self.call(&bound, Args::new([Value::Str(name.clone())])).map(Some);
                 }
                 Ok(None)
             }
@@ -68,6 +55,52 @@ impl Vm {
                 self.builtin_attr(obj, name)
             }
             _ => self.builtin_attr(obj, name),
+        }
+    }
+
+    /// A class's own `__getattribute__`, with `__getattr__` as the fallback on AttributeError.
+    fn user_getattribute(&mut self, obj: &Value, cls: &Rc<PyClass>, ga: Value, name: &Rc<PyStr>) -> PyResult<Value> {
+        let bound = self.bind_descriptor(ga, obj.clone(), cls)?;
+        match self.call(&bound, Args::new([Value::Str(name.clone())])) {
+            Err(e) if self.exc_matches(&e, super::ExcKind::AttributeError) => match cls.lookup(&self.interp.names.__getattr__) {
+                Some(fallback) => {
+                    let bound = self.bind_descriptor(fallback, obj.clone(), cls)?;
+                    self.call(&bound, Args::new([Value::Str(name.clone())]))
+                }
+                None => Err(e),
+            },
+            r => r,
+        }
+    }
+
+    /// `object.__getattribute__(obj, name)`: data descriptors, the instance dict, then class
+    /// attributes (no `__getattr__`); `None` when absent.
+    pub fn generic_get_attr(&mut self, obj: &Value, name: &Rc<PyStr>) -> PyResult<Option<Value>> {
+        match obj {
+            Value::Instance(_) => self.instance_attr(obj, name),
+            _ => self.get_attr_opt(obj, name),
+        }
+    }
+
+    fn instance_attr(&mut self, obj: &Value, name: &Rc<PyStr>) -> PyResult<Option<Value>> {
+        match obj {
+            Value::Instance(inst) => {
+                let cls = inst.class.clone();
+                let class_attr = cls.lookup(name);
+                if let Some(a) = &class_attr {
+                    if is_data_descriptor(self, a) {
+                        return self.bind_descriptor(a.clone(), obj.clone(), &cls).map(Some);
+                    }
+                }
+                if let Some(v) = inst.dict.get_str(name) {
+                    return Ok(Some(v));
+                }
+                if let Some(a) = class_attr {
+                    return self.bind_descriptor(a, obj.clone(), &cls).map(Some);
+                }
+                self.special_attr(obj, name)
+            }
+            _ => Ok(None),
         }
     }
 
@@ -89,6 +122,7 @@ impl Vm {
                     NativeData::StaticMethod(f) => f.clone(),
                     _ => a.clone(),
                 },
+                Value::Instance(_) => return self.descriptor_get_on_class(a, cls).map(Some),
                 _ => a.clone(),
             }));
         }
@@ -97,6 +131,18 @@ impl Vm {
             return self.bind_descriptor(a, Value::Class(cls.clone()), &meta).map(Some);
         }
         self.special_attr(&Value::Class(cls.clone()), name)
+    }
+
+    /// `Class.attr` where attr's class defines `__get__`: `attr.__get__(None, Class)`.
+    fn descriptor_get_on_class(&mut self, a: Value, cls: &Rc<PyClass>) -> PyResult<Value> {
+        let acls = self.type_of(&a);
+        match acls.lookup(&self.interp.names.__get__) {
+            Some(get) => {
+                let get = self.bind_descriptor(get, a, &acls)?;
+                self.call(&get, Args::new([Value::None, Value::Class(cls.clone())]))
+            }
+            None => Ok(a),
+        }
     }
 
     /// `super().name`: look `name` up in the MRO of `type(obj)` after `start`.
@@ -142,6 +188,9 @@ impl Vm {
             _ => self.type_of(obj),
         };
         let Some(a) = cls.lookup(name) else { return Ok(None) };
+        if matches!(cls.lookup(&self.interp.names.__getattribute__), Some(Value::Function(_))) {
+            return Ok(None);
+        }
         let plain = matches!(&a, Value::Function(_)) || matches!(&a, Value::Builtin(b) if b.bound.is_none() && b.owner.is_some());
         if !plain {
             return Ok(None);
@@ -255,16 +304,43 @@ impl Vm {
     }
 
     pub fn del_attr(&mut self, obj: &Value, name: &Rc<PyStr>) -> PyResult<()> {
+        if let Value::Instance(inst) = obj {
+            if let Some(da @ Value::Function(_)) = inst.class.lookup(&self.interp.names.__delattr__) {
+                let bound = self.bind_descriptor(da, obj.clone(), &inst.class.clone())?;
+                self.call(&bound, Args::new([Value::Str(name.clone())]))?;
+                return Ok(());
+            }
+        }
+        self.generic_del_attr(obj, name)
+    }
+
+    /// `object.__delattr__(obj, name)`: a property's deleter, a descriptor's `__delete__`, or
+    /// removal from the instance dict.
+    pub fn generic_del_attr(&mut self, obj: &Value, name: &Rc<PyStr>) -> PyResult<()> {
         let removed = match obj {
             Value::Instance(inst) => {
-                if let Some(Value::Native(n)) = inst.class.lookup(name) {
-                    if let NativeData::Property { fdel, fget, .. } = &n.data {
-                        if fdel.is_none() {
-                            return Err(self.property_error(fget, obj, "deleter"));
+                match inst.class.lookup(name) {
+                    Some(Value::Native(n)) => {
+                        if let NativeData::Property { fdel, fget, .. } = &n.data {
+                            if fdel.is_none() {
+                                return Err(self.property_error(fget, obj, "deleter"));
+                            }
+                            self.call(&fdel.clone(), Args::new([obj.clone()]))?;
+                            return Ok(());
                         }
-                        self.call(&fdel.clone(), Args::new([obj.clone()]))?;
-                        return Ok(());
                     }
+                    Some(a @ Value::Instance(_)) => {
+                        let acls = self.type_of(&a);
+                        if let Some(del) = acls.lookup(&self.interp.names.__delete__) {
+                            let bound = self.bind_descriptor(del, a, &acls)?;
+                            self.call(&bound, Args::new([obj.clone()]))?;
+                            return Ok(());
+                        }
+                        if acls.lookup(&self.interp.names.__set__).is_some() {
+                            return Err(self.attribute_error("__delete__"));
+                        }
+                    }
+                    _ => {}
                 }
                 let r = inst.dict.map.borrow_mut().remove_str(name.hash(), name.as_str());
                 r.is_some()

@@ -340,8 +340,7 @@ impl Vm {
         let names = &self.interp.names;
         let new = cls.lookup(&names.__new__);
         let init = cls.lookup(&names.__init__);
-        let init_is_object =
-            matches!(&init, Some(Value::Builtin(b)) if std::ptr::eq(b.func as *const (), crate::runtime::methods::object::object_init as *const ()));
+        let init_is_object = matches!(&init, Some(Value::Builtin(b)) if std::ptr::eq(b.func as *const (), crate::runtime::methods::object::object_init as *const ()));
         let obj = match &new {
             Some(Value::Builtin(b)) if std::ptr::eq(b.func as *const (), crate::runtime::methods::object::object_new as *const ()) => {
                 self.check_no_args_for_object(cls, &args, init.as_ref())?;
@@ -538,8 +537,7 @@ impl Vm {
                 NativeData::ClassMethod(inner) => inner.clone(),
                 _ => f.clone(),
             },
-            Value::Function(_) => f.clone(),
-            _ => return Ok(()),
+            _ => f.clone(),
         };
         let mut args = Args { pos: Default::default(), kw };
         args.pos.push(Value::Class(cls.clone()));

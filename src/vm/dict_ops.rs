@@ -133,8 +133,20 @@ impl Vm {
             Some(Value::None) | None => String::new(),
             Some(f) => format!("{} ", self.function_str(f)),
         };
+        // A dict subclass that keeps dict's iteration merges as a dict (its `__getitem__` and
+        // `keys` are not consulted, as in CPython).
+        let as_dict = match m {
+            Value::Instance(i) if !matches!(self.type_of(m).lookup(&self.interp.names.__iter__), Some(Value::Function(_))) => {
+                match &*i.base_value.borrow() {
+                    Some(Value::Dict(d)) => Some(d.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
         let pairs: Vec<(Value, Value)> = match m {
             Value::Dict(src) => src.map.borrow().items(),
+            _ if as_dict.is_some() => as_dict.expect("dict").map.borrow().items(),
             _ => {
                 let keys_name = self.intern("keys");
                 if self.get_attr_opt(m, &keys_name)?.is_none() {

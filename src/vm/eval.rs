@@ -949,7 +949,9 @@ impl Vm {
                 let exc = self.make_raisable(v)?;
                 let cause = match cause {
                     Value::None => None,
-                    c @ (Value::Instance(_) | Value::Class(_)) if self.is_exception_like(&c) => Some(Value::Instance(self.make_raisable(c)?.value)),
+                    c @ (Value::Instance(_) | Value::Class(_)) if self.is_exception_like(&c) => {
+                        Some(Value::Instance(self.make_raisable(c)?.value))
+                    }
                     _ => return Ok(self.type_error("exception causes must derive from BaseException")),
                 };
                 if let Some(st) = &exc.value.exc {

@@ -161,6 +161,11 @@ fn enumerate(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         return Err(vm.type_error("enumerate() missing required argument 'iterable' (pos 1)"));
     };
     let inner = vm.get_iter(&src)?;
+    let start = match start {
+        Value::Int(_) | Value::BigInt(_) => start,
+        Value::Bool(b) => Value::Int(b as i64),
+        other => vm.to_index(&other).map(Value::Int)?,
+    };
     Ok(vm.new_iterator(IterState::Enumerate { inner, count: start }))
 }
 
@@ -170,14 +175,8 @@ fn zip(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         None => false,
     };
     let mut iters = Vec::with_capacity(args.pos.len());
-    for (i, a) in args.pos.iter().enumerate() {
-        iters.push(vm.get_iter(a).map_err(|e| {
-            if vm.exc_matches(&e, ExcKind::TypeError) {
-                vm.type_error(format!("zip argument #{} must support iteration", i + 1))
-            } else {
-                e
-            }
-        })?);
+    for a in args.pos.iter() {
+        iters.push(vm.get_iter(a)?);
     }
     Ok(vm.new_iterator(IterState::Zip { iters, strict }))
 }

@@ -6,6 +6,7 @@ pub mod bytes;
 pub mod bytes_methods;
 pub mod descriptor;
 pub mod dict;
+pub mod dunder;
 pub mod float;
 pub mod format;
 pub mod generator;
@@ -62,6 +63,7 @@ pub fn install(t: &Types) {
             Types::add_methods(exc, "BaseException", object::EXCEPTION_METHODS);
         }
     }
+    dunder::install(t);
 }
 
 /// Turns a numeric routine's error into the Python exception it names.

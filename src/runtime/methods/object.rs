@@ -67,13 +67,30 @@ fn object_setattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     }
 }
 
+fn object_delattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("__delattr__", &args, 2, 2)?;
+    let Value::Str(name) = &args.pos[1] else { return Err(vm.type_error("attribute name must be string")) };
+    vm.generic_del_attr(&args.pos[0], name)?;
+    Ok(Value::None)
+}
+
 fn object_getattribute(vm: &mut Vm, args: Args) -> PyResult<Value> {
     vm.check_args("__getattribute__", &args, 2, 2)?;
     let Value::Str(name) = &args.pos[1] else { return Err(vm.type_error("attribute name must be string")) };
-    vm.get_attr(&args.pos[0], name)
+    match vm.generic_get_attr(&args.pos[0], name)? {
+        Some(v) => Ok(v),
+        None => Err(vm.no_attribute(&args.pos[0], name)),
+    }
 }
 
-fn object_init_subclass(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn object_init_subclass(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    if !args.kw.is_empty() {
+        let name = match args.pos.first() {
+            Some(Value::Class(c)) => c.name().as_str().to_string(),
+            _ => "object".to_string(),
+        };
+        return Err(vm.type_error(format!("{name}.__init_subclass__() takes no keyword arguments")));
+    }
     Ok(Value::None)
 }
 
@@ -87,6 +104,7 @@ pub const METHODS: &[(&str, NativeFn)] = &[
     ("__hash__", object_hash),
     ("__setattr__", object_setattr),
     ("__getattribute__", object_getattribute),
+    ("__delattr__", object_delattr),
     ("__init_subclass__", object_init_subclass),
 ];
 

@@ -347,7 +347,8 @@ pub fn view_operator(vm: &mut Vm, a: &Value, b: &Value, op: BinOp) -> PyResult<O
             r
         }
         BinOp::BitAnd => {
-            let is_view = |v: &Value| matches!(v, Value::Native(n) if matches!(n.data, NativeData::DictView(_, ViewKind::Keys | ViewKind::Items)));
+            let is_view =
+                |v: &Value| matches!(v, Value::Native(n) if matches!(n.data, NativeData::DictView(_, ViewKind::Keys | ViewKind::Items)));
             let (mut this, mut other) = if is_view(a) { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
             let len_this = crate::runtime::builtins::core::len_of(vm, &this)?;
             if let Value::Set(o) = &other {
