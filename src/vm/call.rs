@@ -27,7 +27,12 @@ impl Vm {
                 if let Some(recv) = &b.bound {
                     args.pos.insert(0, recv.clone());
                 }
-                (b.func)(self, args)
+                let r = (b.func)(self, args);
+                // A generator whose last reference was an argument (`next(iter(gen()))`).
+                if crate::runtime::objects::generator::has_pending_close() {
+                    self.run_pending_closes();
+                }
+                r
             }
             Value::Method(m) => {
                 args.pos.insert(0, m.receiver.clone());
@@ -131,6 +136,11 @@ impl Vm {
         if self.frame_pool.len() < FRAME_POOL_SIZE {
             f.clear();
             self.frame_pool.push(f);
+        } else {
+            drop(f);
+        }
+        if crate::runtime::objects::generator::has_pending_close() {
+            self.run_pending_closes();
         }
     }
 

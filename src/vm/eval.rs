@@ -101,6 +101,7 @@ impl Vm {
                 f.stack.truncate(h.depth as usize);
                 f.stack.push(Value::Instance(exc.value.clone()));
                 f.pc = h.target as usize;
+                self.run_pending_closes();
                 return Ok(());
             }
             if self.frames.len() > base {
@@ -156,7 +157,12 @@ impl Vm {
             match ins {
                 Instr::Nop => {}
                 Instr::PopTop => {
-                    f.stack.pop();
+                    // A generator dropped here (`break` out of its loop) is closed now.
+                    let v = f.stack.pop();
+                    if matches!(v, Some(Value::Generator(_) | Value::Native(_))) {
+                        drop(v);
+                        self.run_pending_closes();
+                    }
                 }
                 Instr::Swap { n } => {
                     let len = f.stack.len();
@@ -185,6 +191,7 @@ impl Vm {
                     if f.locals[slot as usize].take().is_none() {
                         return Err(self.unbound_local(f, slot));
                     }
+                    self.run_pending_closes();
                 }
                 Instr::LoadDeref { idx } => {
                     let v = f.cells[idx as usize].borrow().clone();
@@ -227,6 +234,11 @@ impl Vm {
                     if f.globals.map.borrow_mut().remove_str(key.hash(), key.as_str()).is_none() {
                         return Err(self.name_error(key.as_str()));
                     }
+                    // The cached value must not outlive the binding (`del gen` finalizes it).
+                    if let Some(slot) = f.code.global_cache.borrow_mut().get_mut(name as usize) {
+                        *slot = None;
+                    }
+                    self.run_pending_closes();
                 }
                 Instr::LoadName { name } => {
                     let key = f.code.names[name as usize].clone();
@@ -250,6 +262,7 @@ impl Vm {
                     if ns.map.borrow_mut().remove_str(key.hash(), key.as_str()).is_none() {
                         return Err(self.name_error(key.as_str()));
                     }
+                    self.run_pending_closes();
                 }
                 Instr::LoadAttr { name } => {
                     let obj = pop(f);

@@ -150,6 +150,48 @@ impl Vm {
         }
     }
 
+    /// Closes the generators that were dropped while suspended in a `try`/`with` (their
+    /// `finally` blocks and `__exit__`s run now, as CPython runs them when the last reference
+    /// goes). An exception escaping one is reported and ignored, as CPython does.
+    pub fn run_pending_closes(&mut self) {
+        while crate::runtime::objects::generator::has_pending_close() {
+            for g in crate::runtime::objects::generator::take_pending_close() {
+                if let Err(e) = self.close_generator(&g) {
+                    let what = format!("<generator object {} at {:#x}>", g.qualname.as_str(), Rc::as_ptr(&g) as usize);
+                    self.flush_stdout();
+                    self.write_stderr(&format!("Exception ignored in: {what}\n"));
+                    let _ = self.print_exception(&e);
+                }
+            }
+        }
+    }
+
+    /// At the end of the program: closes suspended generators the main module still refers
+    /// to (CPython finalizes them when it clears the module at shutdown).
+    pub fn close_module_generators(&mut self, globals: &crate::runtime::objects::PyDict) {
+        let gens: Vec<Rc<PyGenerator>> = globals
+            .map
+            .borrow()
+            .items()
+            .into_iter()
+            .filter_map(|(_, v)| match v {
+                Value::Generator(g) if g.kind == GenKind::Generator => Some(g),
+                _ => None,
+            })
+            .collect();
+        for g in gens {
+            if let Err(e) = self.close_generator(&g) {
+                self.write_stderr(&format!(
+                    "Exception ignored in: <generator object {} at {:#x}>\n",
+                    g.qualname.as_str(),
+                    Rc::as_ptr(&g) as usize
+                ));
+                let _ = self.print_exception(&e);
+            }
+        }
+        self.run_pending_closes();
+    }
+
     /// `gen.close()`: raises GeneratorExit inside; a value yielded in response is an error.
     pub fn close_generator(&mut self, g: &Rc<PyGenerator>) -> PyResult<()> {
         if g.is_finished() {

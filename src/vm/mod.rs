@@ -141,6 +141,7 @@ impl Vm {
             Ok(_) => 0,
             Err(e) => self.exit_status_for(&e),
         };
+        self.close_module_generators(&m.dict);
         self.flush_stdout();
         status
     }

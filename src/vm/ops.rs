@@ -197,6 +197,17 @@ impl Vm {
         if let Some((a2, b2)) = unwrap_builtin_bases(a, b) {
             return self.binary_op(&a2, &b2, op, inplace);
         }
+        // `seq * n` where n is an object with `__index__`.
+        if op == BinOp::Mult {
+            let is_seq = |v: &Value| matches!(v, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_) | Value::ByteArray(_));
+            let index = self.interp.names.__index__.clone();
+            for (seq, n, n_first) in [(a, b, false), (b, a, true)] {
+                if is_seq(seq) && matches!(n, Value::Instance(_)) && self.type_of(n).lookup(&index).is_some() {
+                    let k = Value::Int(self.to_index(n)?);
+                    return if n_first { self.binary_op(&k, seq, op, inplace) } else { self.binary_op(seq, &k, op, inplace) };
+                }
+            }
+        }
         Err(self.unsupported(a, b, op, inplace))
     }
 

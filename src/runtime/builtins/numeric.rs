@@ -102,6 +102,18 @@ fn pow(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         None => vm.binary_op(&a, &b, BinOp::Pow, false),
         Some(m) => match (as_bigint(&a), as_bigint(&b), as_bigint(&m)) {
             (Some(x), Some(y), Some(z)) => int_ops::int_pow_mod(&x, &y, &z).map(Value::from_bigint).map_err(|e| num_err(vm, e)),
+            _ if matches!(a, Value::Instance(_)) && vm.type_of(&a).is_heap => {
+                let key = vm.intern("__pow__");
+                match vm.call_method_opt(&a, &key, Args::new([b, m]))? {
+                    Some(Value::NotImplemented) | None => Err(vm.type_error(format!(
+                        "unsupported operand type(s) for ** or pow(): '{}', '{}', '{}'",
+                        vm.type_name(&a),
+                        vm.type_name(&args.pos[1]),
+                        vm.type_name(args.pos.get(2).unwrap_or(&Value::None))
+                    ))),
+                    Some(r) => Ok(r),
+                }
+            }
             _ => Err(vm.type_error("pow() 3rd argument not allowed unless all arguments are integers")),
         },
     }

@@ -14,7 +14,13 @@ use std::rc::Rc;
 
 /// Modules written in TinyPy itself, embedded in the binary: (name, source).
 /// Each is compiled when first imported.
-pub const PYTHON_MODULES: &[(&str, &str)] = &[("random", include_str!("py/random.py"))];
+pub const PYTHON_MODULES: &[(&str, &str)] = &[
+    ("random", include_str!("py/random.py")),
+    ("collections", include_str!("py/collections.py")),
+    ("functools", include_str!("py/functools.py")),
+    ("heapq", include_str!("py/heapq.py")),
+    ("itertools", include_str!("py/itertools.py")),
+];
 
 /// The builtin module `name`, built fresh (the caller caches it in `sys.modules`).
 pub fn load_builtin(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
