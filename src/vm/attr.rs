@@ -226,7 +226,12 @@ impl Vm {
                 Ok(())
             }
             Value::Class(cls) if cls.is_heap => {
-                cls.set_attr(name, value);
+                match (name.as_str(), &value) {
+                    ("__name__", Value::Str(s)) => *cls.name.borrow_mut() = s.clone(),
+                    ("__qualname__", Value::Str(s)) => *cls.qualname.borrow_mut() = s.clone(),
+                    ("__module__", _) => *cls.module.borrow_mut() = value,
+                    _ => cls.set_attr(name, value),
+                }
                 Ok(())
             }
             Value::Class(cls) => {
@@ -249,6 +254,8 @@ impl Vm {
                         }
                     }
                     "__doc__" => *f.doc.borrow_mut() = value,
+                    "__module__" => *f.module.borrow_mut() = value,
+                    "__annotations__" => *f.annotations.borrow_mut() = Some(value),
                     _ => f.dict.set_str(name, value),
                 }
                 Ok(())

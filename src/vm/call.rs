@@ -29,7 +29,7 @@ impl Vm {
                 }
                 let r = (b.func)(self, args);
                 // A generator whose last reference was an argument (`next(iter(gen()))`).
-                if crate::runtime::objects::generator::has_pending_close() {
+                if self.interp.close_queue.has_pending() {
                     self.run_pending_closes();
                 }
                 r
@@ -93,7 +93,7 @@ impl Vm {
         };
         let name = func.name.borrow().clone();
         let qualname = func.qualname.borrow().clone();
-        Value::Generator(Rc::new(PyGenerator::new(frame, kind, name, qualname)))
+        Value::Generator(Rc::new(PyGenerator::new(frame, kind, name, qualname, self.interp.close_queue.clone())))
     }
 
     /// `f(*args, **kwargs)`.
@@ -139,7 +139,7 @@ impl Vm {
         } else {
             drop(f);
         }
-        if crate::runtime::objects::generator::has_pending_close() {
+        if self.interp.close_queue.has_pending() {
             self.run_pending_closes();
         }
     }
@@ -307,7 +307,7 @@ impl Vm {
             closure,
             annotations: RefCell::new(annotations),
             dict: Rc::new(PyDict::new()),
-            module,
+            module: RefCell::new(module),
             doc: RefCell::new(doc),
         })))
     }

@@ -248,7 +248,7 @@ impl Vm {
     /// `__main__.f()`, `__main__.C.m()`.
     pub fn function_str(&self, func: &Value) -> String {
         let (module, qualname) = match func {
-            Value::Function(f) => (f.module.as_str().map(str::to_string), f.qualname.borrow().as_str().to_string()),
+            Value::Function(f) => (f.module.borrow().as_str().map(str::to_string), f.qualname.borrow().as_str().to_string()),
             Value::Method(m) => return self.function_str(&m.func),
             Value::Class(c) => (c.module.borrow().as_str().map(str::to_string), c.qualname.borrow().as_str().to_string()),
             Value::Builtin(b) => (None, b.name.to_string()),

@@ -154,8 +154,8 @@ impl Vm {
     /// `finally` blocks and `__exit__`s run now, as CPython runs them when the last reference
     /// goes). An exception escaping one is reported and ignored, as CPython does.
     pub fn run_pending_closes(&mut self) {
-        while crate::runtime::objects::generator::has_pending_close() {
-            for g in crate::runtime::objects::generator::take_pending_close() {
+        while self.interp.close_queue.has_pending() {
+            for g in self.interp.close_queue.take() {
                 if let Err(e) = self.close_generator(&g) {
                     let what = format!("<generator object {} at {:#x}>", g.qualname.as_str(), Rc::as_ptr(&g) as usize);
                     self.flush_stdout();

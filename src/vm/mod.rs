@@ -60,6 +60,8 @@ pub struct Interpreter {
     pub names: errors::Names,
     /// When the interpreter started (the origin of `time.perf_counter`).
     pub start: std::time::Instant,
+    /// Suspended generators whose last reference went, waiting for their `finally` to run.
+    pub close_queue: Rc<crate::runtime::objects::generator::CloseQueue>,
 }
 
 /// One thread's view of the interpreter.
@@ -103,6 +105,7 @@ impl Interpreter {
             stderr,
             names: errors::Names::new(),
             start: std::time::Instant::now(),
+            close_queue: Rc::default(),
         }
     }
 }

@@ -46,6 +46,11 @@ fn object_ne(vm: &mut Vm, args: Args) -> PyResult<Value> {
     }
 }
 
+/// `object.__lt__` and friends: ordering is not defined for plain objects.
+fn object_not_implemented(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::NotImplemented)
+}
+
 fn object_hash(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let v = args.pos.first().cloned().unwrap_or(Value::None);
     Ok(Value::Int(crate::runtime::objects::hash::hash_pointer(v.heap_ptr().unwrap_or(0))))
@@ -101,6 +106,10 @@ pub const METHODS: &[(&str, NativeFn)] = &[
     ("__str__", object_str),
     ("__eq__", object_eq),
     ("__ne__", object_ne),
+    ("__lt__", object_not_implemented),
+    ("__le__", object_not_implemented),
+    ("__gt__", object_not_implemented),
+    ("__ge__", object_not_implemented),
     ("__hash__", object_hash),
     ("__setattr__", object_setattr),
     ("__getattribute__", object_getattribute),

@@ -68,7 +68,7 @@ pub fn special_attr(vm: &mut Vm, obj: &Value, name: &PyStr) -> PyResult<Option<V
         Value::Function(f) => match n {
             "__name__" => Some(Value::Str(f.name.borrow().clone())),
             "__qualname__" => Some(Value::Str(f.qualname.borrow().clone())),
-            "__module__" => Some(f.module.clone()),
+            "__module__" => Some(f.module.borrow().clone()),
             "__doc__" => Some(f.doc.borrow().clone()),
             "__dict__" => Some(Value::Dict(f.dict.clone())),
             "__code__" => Some(Value::Code(f.code.clone())),

@@ -24,7 +24,7 @@ pub struct PyFunction {
     pub annotations: RefCell<Option<Value>>,
     /// `__dict__`: attributes set on the function (`functools.wraps`, counters...).
     pub dict: Rc<PyDict>,
-    pub module: Value,
+    pub module: RefCell<Value>,
     pub doc: RefCell<Value>,
 }
 

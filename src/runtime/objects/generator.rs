@@ -22,36 +22,49 @@ pub struct PyGenerator {
     pub kind: GenKind,
     pub name: Rc<PyStr>,
     pub qualname: Rc<PyStr>,
+    /// The interpreter's queue of generators to close once dropped (see `CloseQueue`).
+    close_queue: Rc<CloseQueue>,
+}
+
+/// Generators dropped while suspended inside a `try`/`with`: the VM closes them (runs their
+/// `finally` blocks) at its next finalization point, as CPython does when the last reference
+/// to a generator goes away. One per interpreter (`Interpreter::close_queue`).
+#[derive(Default)]
+pub struct CloseQueue {
+    pending: RefCell<Vec<Rc<PyGenerator>>>,
+    has_pending: Cell<bool>,
+}
+
+impl CloseQueue {
+    /// Whether dropped generators wait to be closed.
+    #[inline]
+    pub fn has_pending(&self) -> bool {
+        self.has_pending.get()
+    }
+
+    /// Takes the generators waiting to be closed.
+    pub fn take(&self) -> Vec<Rc<PyGenerator>> {
+        self.has_pending.set(false);
+        self.pending.try_borrow_mut().map(|mut q| std::mem::take(&mut *q)).unwrap_or_default()
+    }
 }
 
 impl PyGenerator {
-    pub fn new(frame: Box<Frame>, kind: GenKind, name: Rc<PyStr>, qualname: Rc<PyStr>) -> PyGenerator {
-        PyGenerator { frame: RefCell::new(Some(frame)), running: Cell::new(false), started: Cell::new(false), kind, name, qualname }
+    pub fn new(frame: Box<Frame>, kind: GenKind, name: Rc<PyStr>, qualname: Rc<PyStr>, close_queue: Rc<CloseQueue>) -> PyGenerator {
+        PyGenerator {
+            frame: RefCell::new(Some(frame)),
+            running: Cell::new(false),
+            started: Cell::new(false),
+            kind,
+            name,
+            qualname,
+            close_queue,
+        }
     }
 
     pub fn is_finished(&self) -> bool {
         self.frame.borrow().is_none()
     }
-}
-
-thread_local! {
-    /// Generators dropped while suspended inside a `try`/`with`: the VM closes them (runs their
-    /// `finally` blocks) at its next finalization point, as CPython does when the last
-    /// reference to a generator goes away.
-    static PENDING_CLOSE: RefCell<Vec<Rc<PyGenerator>>> = const { RefCell::new(Vec::new()) };
-    static HAS_PENDING: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Whether dropped generators wait to be closed.
-#[inline]
-pub fn has_pending_close() -> bool {
-    HAS_PENDING.with(|p| p.get())
-}
-
-/// Takes the generators waiting to be closed.
-pub fn take_pending_close() -> Vec<Rc<PyGenerator>> {
-    HAS_PENDING.with(|p| p.set(false));
-    PENDING_CLOSE.try_with(|q| std::mem::take(&mut *q.borrow_mut())).unwrap_or_default()
 }
 
 impl Drop for PyGenerator {
@@ -63,11 +76,8 @@ impl Drop for PyGenerator {
         if frame.code.handler_for(frame.pc.saturating_sub(1)).is_none() {
             return;
         }
-        // During thread teardown (or a re-entrant drop) the frame is simply dropped.
-        let can_queue = PENDING_CLOSE.try_with(|q| q.try_borrow_mut().is_ok()).unwrap_or(false);
-        if !can_queue {
-            return;
-        }
+        // During a re-entrant drop the frame is simply dropped.
+        let Ok(mut queue) = self.close_queue.pending.try_borrow_mut() else { return };
         let g = Rc::new(PyGenerator {
             frame: RefCell::new(Some(frame)),
             running: Cell::new(false),
@@ -75,8 +85,9 @@ impl Drop for PyGenerator {
             kind: self.kind,
             name: self.name.clone(),
             qualname: self.qualname.clone(),
+            close_queue: self.close_queue.clone(),
         });
-        PENDING_CLOSE.with(|q| q.borrow_mut().push(g));
-        HAS_PENDING.with(|p| p.set(true));
+        queue.push(g);
+        self.close_queue.has_pending.set(true);
     }
 }
