@@ -60,6 +60,9 @@ impl Vm {
                     }
                     _ => {
                         if let Some(base) = inst.base_value.borrow().clone() {
+                            if matches!(base, Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::ByteArray(_)) {
+                                return Err(self.type_error(format!("unhashable type: '{}'", cls.name().as_str())));
+                            }
                             return self.hash(&base);
                         }
                         hash::hash_pointer(v.heap_ptr().unwrap_or(0))

@@ -143,6 +143,11 @@ fn type_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
             let Value::Dict(ns) = &pos[3] else { return Err(vm.type_error("type.__new__() argument 3 must be dict")) };
             let ns: Rc<PyDict> = ns.clone();
             let cls = vm.new_class(name, bases, &ns, meta)?;
+            // Without `__module__` in the namespace, the class belongs to the calling module.
+            if ns.get_str(&vm.interp.names.__module__).is_none() {
+                let module = vm.current_globals().get_str(&vm.interp.names.__name__).unwrap_or(Value::None);
+                *cls.module.borrow_mut() = module;
+            }
             vm.init_subclass(&cls, args.kw)?;
             Ok(Value::Class(cls))
         }
