@@ -180,7 +180,7 @@ fn number(lex: &mut logos::Lexer<Token>) -> Result<Num, RawError> {
             }
         }
         if i < b.len() && (b[i] == b'j' || b[i] == b'J') {
-            return Err(num_err("complex literals are not supported in TinyPy", start));
+            return Err(num_err("imaginary literals are outside TinyPy, which has no complex numbers", start));
         }
         // `1if x else y` is accepted by CPython 3.11 (with a warning) for some keywords.
         if next_is_ident_char(s, i) && !keyword_follows(s, i) {

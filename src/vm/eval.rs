@@ -432,8 +432,8 @@ impl Vm {
                     let b = pop(f);
                     let a = pop(f);
                     let v = match (&a, &b) {
-                        (Value::Int(x), Value::Int(y)) => Value::Bool(super::ops::cmp_i64(*x, *y, op)),
-                        (Value::Float(x), Value::Float(y)) => Value::Bool(super::ops::cmp_f64(*x, *y, op)),
+                        (Value::Int(x), Value::Int(y)) => Value::Bool(super::ops::cmp_native(*x, *y, op)),
+                        (Value::Float(x), Value::Float(y)) => Value::Bool(super::ops::cmp_native(*x, *y, op)),
                         _ => self.compare(&a, &b, op)?,
                     };
                     f.stack.push(v);

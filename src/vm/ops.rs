@@ -45,21 +45,9 @@ pub fn float_fast(a: &Value, b: &Value, op: BinOp) -> Option<Value> {
     }))
 }
 
+/// A rich comparison of two machine numbers (ints, or floats with IEEE NaN rules).
 #[inline]
-pub fn cmp_f64(x: f64, y: f64, op: CmpOp) -> bool {
-    match op {
-        CmpOp::Eq => x == y,
-        CmpOp::NotEq => x != y,
-        CmpOp::Lt => x < y,
-        CmpOp::LtE => x <= y,
-        CmpOp::Gt => x > y,
-        CmpOp::GtE => x >= y,
-        _ => false,
-    }
-}
-
-#[inline]
-pub fn cmp_i64(x: i64, y: i64, op: CmpOp) -> bool {
+pub fn cmp_native<T: PartialOrd>(x: T, y: T, op: CmpOp) -> bool {
     match op {
         CmpOp::Eq => x == y,
         CmpOp::NotEq => x != y,
