@@ -12,18 +12,10 @@ use std::rc::Rc;
 impl Vm {
     /// `hash(v)`, with CPython's values for numbers and tuples.
     pub fn hash(&mut self, v: &Value) -> PyResult<i64> {
+        if let Some(h) = hash::hash_primitive(v) {
+            return Ok(h);
+        }
         Ok(match v {
-            Value::Int(i) => hash::hash_i64(*i),
-            Value::Bool(b) => *b as i64,
-            Value::BigInt(b) => hash::hash_bigint(b),
-            Value::Float(f) => {
-                if f.fract() == 0.0 && f.abs() < 9.0e18 {
-                    hash::hash_i64(*f as i64)
-                } else {
-                    hash::hash_f64(*f)
-                }
-            }
-            Value::Str(s) => s.hash(),
             Value::None => 0x5f3759df,
             Value::Tuple(t) => {
                 let mut hs = Vec::with_capacity(t.items.len());

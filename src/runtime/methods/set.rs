@@ -238,16 +238,7 @@ fn symmetric_difference_of(vm: &mut Vm, so: &Rc<PySet>, other: &Value) -> PyResu
 
 /// The hash of a literal constant, as `Vm::hash` computes it.
 fn const_hash(v: &Value) -> Option<i64> {
-    use crate::runtime::objects::hash;
-    Some(match v {
-        Value::Int(i) => hash::hash_i64(*i),
-        Value::Bool(b) => *b as i64,
-        Value::BigInt(b) => hash::hash_bigint(b),
-        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => hash::hash_i64(*f as i64),
-        Value::Float(f) => hash::hash_f64(*f),
-        Value::Str(s) => s.hash(),
-        _ => return None,
-    })
+    crate::runtime::objects::hash::hash_primitive(v)
 }
 
 /// The frozenset CPython's compiler makes of a set display of three or more constants
