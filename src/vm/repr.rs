@@ -119,7 +119,7 @@ impl Vm {
             Value::Ellipsis => "Ellipsis".into(),
             Value::Bool(b) => if *b { "True" } else { "False" }.into(),
             Value::Int(i) => i.to_string(),
-            Value::BigInt(b) => b.to_string(),
+            Value::BigInt(b) => crate::runtime::num::int_ops::int_to_decimal(b).map_err(|e| crate::runtime::methods::num_err(self, e))?,
             Value::Float(f) => crate::runtime::num::float_repr::float_repr(*f),
             Value::Str(s) => repr_str(s.as_str()),
             Value::Bytes(b) => repr_bytes(&b.data.borrow()),
