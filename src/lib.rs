@@ -8,6 +8,7 @@ pub mod bytecode;
 pub mod cli;
 pub mod compiler;
 pub mod error;
+pub mod event_loop;
 pub mod gil;
 pub mod lexer;
 pub mod parser;

@@ -1,6 +1,7 @@
 //! Importable builtin modules, one file per module, each with a `make` that builds the module
 //! object from its table of (Python name, fn).
 
+pub mod asyncio_core;
 pub mod math;
 pub mod os;
 pub mod random_core;
@@ -20,6 +21,9 @@ pub const PYTHON_MODULES: &[(&str, &str)] = &[
     ("functools", include_str!("py/functools.py")),
     ("heapq", include_str!("py/heapq.py")),
     ("itertools", include_str!("py/itertools.py")),
+    ("asyncio", include_str!("py/asyncio.py")),
+    ("_asyncio_sync", include_str!("py/_asyncio_sync.py")),
+    ("_asyncio_streams", include_str!("py/_asyncio_streams.py")),
 ];
 
 /// The builtin module `name`, built fresh (the caller caches it in `sys.modules`).
@@ -43,6 +47,7 @@ pub fn load_builtin(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "os.path" => os::make_path(vm),
         "math" => math::make(vm),
         "_random" => random_core::make(vm),
+        "_asyncio" => asyncio_core::make(vm),
         _ => return Ok(None),
     }))
 }

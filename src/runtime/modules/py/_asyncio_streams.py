@@ -1,0 +1,1 @@
+StreamReader = StreamWriter = IncompleteReadError = LimitOverrunError = open_connection = start_server = Server = None
