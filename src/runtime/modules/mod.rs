@@ -5,6 +5,7 @@ pub mod asyncio_core;
 pub mod math;
 pub mod os;
 pub mod random_core;
+pub mod socket;
 pub mod sys;
 pub mod time;
 
@@ -48,6 +49,7 @@ pub fn load_builtin(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "math" => math::make(vm),
         "_random" => random_core::make(vm),
         "_asyncio" => asyncio_core::make(vm),
+        "socket" => socket::make(vm),
         _ => return Ok(None),
     }))
 }
