@@ -10,6 +10,7 @@ __all__ = ["Empty", "Full", "Queue", "PriorityQueue", "LifoQueue", "SimpleQueue"
 
 
 class Empty(Exception):
+    __module__ = "_queue"  # as CPython, whose Empty comes from the C module _queue
     """Raised by get(block=False) / get_nowait() on an empty queue (or on timeout)."""
     pass
 
@@ -154,6 +155,8 @@ class LifoQueue(Queue):
 
 class SimpleQueue:
     """An unbounded FIFO queue without task tracking."""
+
+    __module__ = "_queue"  # as CPython's, which is written in C
 
     def __init__(self):
         self._queue = deque()

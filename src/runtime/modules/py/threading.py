@@ -4,7 +4,6 @@ TinyPy on top of the native `_thread`, modelled on CPython's Lib/threading.py)."
 import _thread
 import sys as _sys
 from time import monotonic as _time
-from collections import deque as _deque
 
 __all__ = ["get_ident", "active_count", "Condition", "current_thread", "enumerate", "main_thread",
            "TIMEOUT_MAX", "Event", "Lock", "RLock", "Semaphore", "BoundedSemaphore", "Thread",
@@ -41,7 +40,7 @@ class Condition:
             self._release_save = lock._release_save
             self._acquire_restore = lock._acquire_restore
             self._is_owned = lock._is_owned
-        self._waiters = _deque()
+        self._waiters = []  # a list: few waiters, and native remove() is fast
 
     def __enter__(self):
         return self._lock.__enter__()
@@ -396,6 +395,8 @@ def _invoke_excepthook(thread, exc):
 class Thread:
     """A thread of control: start() runs run() (by default target(*args, **kwargs)) in a new
     OS thread."""
+
+    _initialized = False  # until Thread.__init__ runs (a subclass may forget to call it)
 
     def __init__(self, group=None, target=None, name=None, args=(), kwargs=None, *, daemon=None):
         assert group is None, "group argument must be None for now"

@@ -1,6 +1,7 @@
 """concurrent.futures._base: Future, Executor, wait, as_completed (written in TinyPy, modelled
 on CPython's Lib/concurrent/futures/_base.py)."""
 
+import collections
 import sys
 import threading
 import time
@@ -221,27 +222,8 @@ def as_completed(fs, timeout=None):
                 f._waiters.remove(waiter)
 
 
-class DoneAndNotDoneFutures:
-    """wait()'s result: a named pair of sets (done, not_done)."""
-
-    def __init__(self, done, not_done):
-        self.done = done
-        self.not_done = not_done
-
-    def __iter__(self):
-        return iter((self.done, self.not_done))
-
-    def __len__(self):
-        return 2
-
-    def __getitem__(self, i):
-        return (self.done, self.not_done)[i]
-
-    def __eq__(self, other):
-        return tuple(self) == tuple(other)
-
-    def __repr__(self):
-        return f"DoneAndNotDoneFutures(done={self.done!r}, not_done={self.not_done!r})"
+# wait()'s result: a named pair of sets.
+DoneAndNotDoneFutures = collections.namedtuple("DoneAndNotDoneFutures", "done not_done")
 
 
 def wait(fs, timeout=None, return_when=ALL_COMPLETED):
