@@ -1,0 +1,11 @@
+"""concurrent.futures: run calls asynchronously in a pool of threads (written in TinyPy)."""
+
+from concurrent.futures._base import (FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED,
+                                      CancelledError, TimeoutError, InvalidStateError,
+                                      BrokenExecutor, Future, Executor, wait, as_completed)
+from concurrent.futures.thread import ThreadPoolExecutor
+# ProcessPoolExecutor goes here: from concurrent.futures.process import ProcessPoolExecutor
+
+__all__ = ("FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "CancelledError",
+           "TimeoutError", "InvalidStateError", "BrokenExecutor", "Future", "Executor", "wait",
+           "as_completed", "ThreadPoolExecutor")
