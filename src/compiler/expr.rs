@@ -380,6 +380,11 @@ impl Compiler {
         self.expr(&gens[0].iter)?;
         self.emit(Instr::GetIter);
         self.emit(Instr::Call { argc: 1 });
+        if is_async && kind != CompKind::Gen {
+            self.emit(Instr::GetAwaitable);
+            self.load_const(Value::None);
+            self.emit(Instr::YieldFrom);
+        }
         Ok(())
     }
 

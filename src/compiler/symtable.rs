@@ -447,6 +447,10 @@ impl Builder<'_> {
             ExprKind::GeneratorExp { elt, generators } => self.comprehension(e, generators, &[elt], "<genexpr>")?,
             ExprKind::DictComp { key, value, generators } => self.comprehension(e, generators, &[key, value], "<dictcomp>")?,
             ExprKind::Await(v) => {
+                // An `await` makes a list/set/dict comprehension a coroutine that is awaited.
+                if self.scope().kind == ScopeKind::Comprehension {
+                    self.scope().is_async = true;
+                }
                 self.expr(v)?;
             }
             ExprKind::Yield(v) => {
@@ -530,7 +534,14 @@ impl Builder<'_> {
         for elt in elts {
             self.expr(elt)?;
         }
+        let is_gen = matches!(e.kind, ExprKind::GeneratorExp { .. });
+        let is_async = self.scope().is_async || gens.iter().any(|g| g.is_async);
+        self.scope().is_async = is_async;
         self.current = prev;
+        // Awaiting an async list/set/dict comprehension makes the enclosing comprehension async.
+        if is_async && !is_gen && self.scope().kind == ScopeKind::Comprehension {
+            self.scope().is_async = true;
+        }
         Ok(())
     }
 }
