@@ -23,6 +23,7 @@
 //! Tasks and futures (`asyncio.py`) sit on top: a task's step is a callback in `ready`; a task
 //! awaiting a future is in no queue at all until the future's done-callback schedules its step.
 
+pub mod future;
 pub mod handle;
 
 use crate::runtime::objects::NativeObject;

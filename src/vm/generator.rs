@@ -136,6 +136,11 @@ impl Vm {
                 }
             }
             _ => {
+                if let Value::Native(n) = sub {
+                    if let Some(r) = crate::runtime::modules::asyncio_future::native_send(self, sub, n) {
+                        return r;
+                    }
+                }
                 let r = if sent.is_none() {
                     self.call_method(sub, "__next__", Args::default())
                 } else {
@@ -214,6 +219,12 @@ impl Vm {
     pub fn get_awaitable(&mut self, v: Value) -> PyResult<Value> {
         if let Value::Generator(g) = &v {
             if g.kind == GenKind::Coroutine {
+                return Ok(v);
+            }
+        }
+        // asyncio futures and sleeps are their own iterators (no `__await__` call).
+        if let Value::Native(n) = &v {
+            if crate::runtime::modules::asyncio_future::is_native_awaitable(n) {
                 return Ok(v);
             }
         }

@@ -2,23 +2,47 @@
 //! class (scheduling, readiness, `_run_once`, `_run_forever`), `Handle` / `TimerHandle`, and
 //! small helpers for `asyncio.py` (`iscoroutine`, `thread_id`, `print_exception`).
 
+use crate::event_loop::future::{task_callback, AsyncClasses, FutureData};
 use crate::event_loop::handle::HandleData;
 use crate::event_loop::LoopCore;
 use crate::runtime::methods::float::to_float;
 use crate::runtime::methods::int::wrap_for_subclass;
-use crate::runtime::objects::{Args, BaseKind, GenKind, NativeData, NativeFn, NativeObject, PyClass};
+use crate::runtime::objects::{Args, BaseKind, Builtin, NativeData, NativeFn, NativeObject, PyClass};
 use crate::runtime::types::Types;
 use crate::runtime::value::Value;
 use crate::vm::{ExcKind, PyException, PyResult, Vm};
 use smallvec::SmallVec;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// The native part of an event loop object.
 pub struct LoopObj {
     pub core: RefCell<LoopCore>,
-    handle_cls: Rc<PyClass>,
-    timer_cls: Rc<PyClass>,
+    pub classes: Rc<AsyncClasses>,
+    /// The Python loop object (an instance of `asyncio.BaseEventLoop`); cleared by `_close`.
+    pub py_self: RefCell<Value>,
+    pub current_task: RefCell<Value>,
+    /// Tasks not done yet (`all_tasks`, and what `asyncio.run` cancels at the end).
+    pub tasks: RefCell<HashMap<usize, Rc<NativeObject>>>,
+    /// Futures that finished with an exception, to report those nobody retrieved.
+    pub exc_futures: RefCell<Vec<Value>>,
+}
+
+impl LoopObj {
+    pub fn of(n: &NativeObject) -> &LoopObj {
+        n.downcast::<LoopObj>().expect("loop")
+    }
+
+    /// `call_soon(cb, *args)` without the checks: a new handle at the end of the ready queue.
+    pub fn push_ready(&self, cb: Value, args: SmallVec<[Value; 2]>) {
+        let h = HandleData::new_object(&self.classes.handle, cb, args, None);
+        self.core.borrow_mut().ready.push_back(h);
+    }
+
+    pub fn forget_task(&self, task: &Rc<NativeObject>) {
+        self.tasks.borrow_mut().remove(&(Rc::as_ptr(task) as usize));
+    }
 }
 
 fn loop_of(vm: &Vm, v: &Value) -> PyResult<Rc<NativeObject>> {
@@ -46,13 +70,33 @@ fn class_attr(vm: &mut Vm, name: &str) -> PyResult<Rc<PyClass>> {
     }
 }
 
+fn classes(vm: &mut Vm) -> PyResult<Rc<AsyncClasses>> {
+    let module = vm.import_module("_asyncio")?;
+    match vm.get_attr(&module, &vm.intern("_classes"))? {
+        Value::Native(n) => match n.downcast::<Rc<AsyncClasses>>() {
+            Some(c) => Ok(c.clone()),
+            None => Err(vm.runtime_error("_asyncio._classes is broken")),
+        },
+        _ => Err(vm.runtime_error("_asyncio._classes is missing")),
+    }
+}
+
 fn loop_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let cls = args.pos[0].clone();
     let base = class_attr(vm, "Loop")?;
     let core = LoopCore::new().map_err(|e| super::os::os_error(vm, &e, None))?;
-    let obj = LoopObj { core: RefCell::new(core), handle_cls: class_attr(vm, "Handle")?, timer_cls: class_attr(vm, "TimerHandle")? };
-    let v = Value::Native(Rc::new(NativeObject::new(base.clone(), NativeData::Any(Box::new(obj)))));
-    Ok(wrap_for_subclass(vm, &cls, &base, v))
+    let obj = LoopObj {
+        core: RefCell::new(core),
+        classes: classes(vm)?,
+        py_self: RefCell::new(Value::None),
+        current_task: RefCell::new(Value::None),
+        tasks: RefCell::new(HashMap::new()),
+        exc_futures: RefCell::new(Vec::new()),
+    };
+    let n = Rc::new(NativeObject::new(base.clone(), NativeData::Any(Box::new(obj))));
+    let v = wrap_for_subclass(vm, &cls, &base, Value::Native(n.clone()));
+    *LoopObj::of(&n).py_self.borrow_mut() = v.clone();
+    Ok(v)
 }
 
 fn loop_init(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
@@ -99,7 +143,7 @@ fn call_soon(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let l = n.downcast::<LoopObj>().expect("loop");
     check_open(vm, l)?;
     let (cb, rest) = callback_args(vm, &args, "call_soon", 1)?;
-    let h = HandleData::new_object(&l.handle_cls, cb, rest, None);
+    let h = HandleData::new_object(&l.classes.handle, cb, rest, None);
     l.core.borrow_mut().ready.push_back(h.clone());
     Ok(Value::Native(h))
 }
@@ -116,7 +160,7 @@ fn schedule_at(vm: &mut Vm, args: &Args, when: f64, name: &str) -> PyResult<Valu
     let l = n.downcast::<LoopObj>().expect("loop");
     check_open(vm, l)?;
     let (cb, rest) = callback_args(vm, args, name, 2)?;
-    let h = HandleData::new_object(&l.timer_cls, cb, rest, Some(when));
+    let h = HandleData::new_object(&l.classes.timer, cb, rest, Some(when));
     l.core.borrow_mut().push_timer(when, h.clone());
     Ok(Value::Native(h))
 }
@@ -152,7 +196,7 @@ fn add_watch(vm: &mut Vm, args: Args, writer: bool) -> PyResult<Value> {
     check_open(vm, l)?;
     let fd = fd_arg(vm, args.pos.get(1).unwrap_or(&Value::None))?;
     let (cb, rest) = callback_args(vm, &args, if writer { "add_writer" } else { "add_reader" }, 2)?;
-    let h = HandleData::new_object(&l.handle_cls, cb, rest, None);
+    let h = HandleData::new_object(&l.classes.handle, cb, rest, None);
     let r = l.core.borrow_mut().watch(fd, writer, Some(h));
     r.map_err(|e| super::os::os_error(vm, &e, None))?;
     Ok(Value::None)
@@ -234,7 +278,11 @@ fn run_handle(vm: &mut Vm, h: &Rc<NativeObject>) -> PyResult<()> {
     if hd.when.is_some() {
         hd.callback.borrow_mut().take();
     }
-    match vm.call(&cb, Args::new(args)) {
+    let r = match task_callback(&cb) {
+        Some(task) => super::asyncio_future::run_task_callback(vm, &task, &args),
+        None => vm.call(&cb, Args::new(args)).map(|_| ()),
+    };
+    match r {
         Ok(_) => Ok(()),
         Err(e) if vm.exc_matches(&e, ExcKind::Exception) => {
             report_callback_error(vm, h, &e);
@@ -315,7 +363,9 @@ fn close(vm: &mut Vm, args: Args) -> PyResult<Value> {
         c.closed = true;
         (std::mem::take(&mut c.ready), std::mem::take(&mut c.timers), std::mem::take(&mut c.fds))
     };
-    drop((ready, timers, fds));
+    let tasks = std::mem::take(&mut *l.tasks.borrow_mut());
+    let me = l.py_self.replace(Value::None);
+    drop((ready, timers, fds, tasks, me));
     Ok(Value::None)
 }
 
@@ -352,7 +402,51 @@ fn handle_repr(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn iscoroutine(_vm: &mut Vm, args: Args) -> PyResult<Value> {
-    Ok(Value::Bool(matches!(args.pos.first(), Some(Value::Generator(g)) if g.kind == GenKind::Coroutine)))
+    Ok(Value::Bool(args.pos.first().is_some_and(super::asyncio_future::is_coroutine)))
+}
+
+fn create_future(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let n = loop_of(vm, &args.pos[0])?;
+    Ok(super::asyncio_future::new_future(&n))
+}
+
+fn create_task(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let n = loop_of(vm, &args.pos[0])?;
+    let name = args.take_kw("name").unwrap_or(Value::None);
+    let coro = args.take_kw("coro").or_else(|| args.pos.get(1).cloned()).unwrap_or(Value::None);
+    super::asyncio_future::new_task(vm, &n, coro, name, None)
+}
+
+fn get_current_task(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    with_loop(vm, &args.pos[0], |l| l.current_task.borrow().clone())
+}
+
+/// `_all_tasks()`: the tasks not done, in creation order.
+fn all_tasks(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let mut tasks: Vec<Rc<NativeObject>> = with_loop(vm, &args.pos[0], |l| l.tasks.borrow().values().cloned().collect())?;
+    tasks.retain(|t| FutureData::of(t).is_some_and(|f| !f.done()));
+    tasks.sort_by_key(|t| {
+        FutureData::of(t).and_then(|f| {
+            f.task.as_ref().map(|td| match &*td.name.borrow() {
+                Value::Int(i) => *i,
+                _ => i64::MAX,
+            })
+        })
+    });
+    Ok(Value::list(tasks.into_iter().map(Value::Native).collect()))
+}
+
+/// `_take_unretrieved()`: the futures whose exception nobody retrieved (each reported once).
+fn take_unretrieved(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let futs = with_loop(vm, &args.pos[0], |l| std::mem::take(&mut *l.exc_futures.borrow_mut()))?;
+    let mut out = Vec::new();
+    for f in futs {
+        let n = crate::event_loop::future::native_of(&f);
+        if n.as_ref().and_then(|n| FutureData::of(n)).is_some_and(|d| d.log_tb.replace(false)) {
+            out.push(f);
+        }
+    }
+    Ok(Value::list(out))
 }
 
 /// An identifier of the calling OS thread (the key of the running-loop table).
@@ -398,16 +492,17 @@ const LOOP_METHODS: &[(&str, NativeFn)] = &[
     ("is_running", is_running),
     ("is_closed", is_closed),
     ("_close", close),
+    ("create_future", create_future),
+    ("create_task", create_task),
+    ("_get_current_task", get_current_task),
+    ("_all_tasks", all_tasks),
+    ("_take_unretrieved", take_unretrieved),
 ];
 
 const HANDLE_METHODS: &[(&str, NativeFn)] = &[("cancel", handle_cancel), ("cancelled", handle_cancelled), ("__repr__", handle_repr)];
 
-const FUNCTIONS: &[(&str, NativeFn)] = &[
-    ("iscoroutine", iscoroutine),
-    ("thread_id", thread_id),
-    ("print_exception", print_exception),
-    ("write_stderr", write_stderr),
-];
+const FUNCTIONS: &[(&str, NativeFn)] =
+    &[("iscoroutine", iscoroutine), ("thread_id", thread_id), ("print_exception", print_exception), ("write_stderr", write_stderr)];
 
 fn new_class(vm: &Vm, name: &str, base: &Rc<PyClass>, kind: BaseKind) -> Rc<PyClass> {
     let _ = vm;
@@ -416,8 +511,28 @@ fn new_class(vm: &Vm, name: &str, base: &Rc<PyClass>, kind: BaseKind) -> Rc<PyCl
     class
 }
 
+/// Adds read-only or read-write attributes backed by native getters and setters.
+fn add_properties(vm: &Vm, class: &Rc<PyClass>, owner: &'static str, table: &[super::asyncio_future::Getset]) {
+    for &(name, get, set) in table {
+        let b = |func| Value::Builtin(Rc::new(Builtin { name, func, bound: None, owner: Some(owner) }));
+        let data = NativeData::Property { fget: b(get), fset: set.map(b).unwrap_or(Value::None), fdel: Value::None, doc: Value::None };
+        let p = Value::Native(Rc::new(NativeObject::new(vm.interp.types.property.clone(), data)));
+        class.set_attr(&vm.intern(name), p);
+    }
+}
+
+fn exception_class(vm: &Vm, name: &str, base: ExcKind) -> Rc<PyClass> {
+    let class = PyClass::new(name, vec![vm.exc_class(base)], BaseKind::Exception, true).expect("class");
+    *class.module.borrow_mut() = Value::str("asyncio.exceptions");
+    class
+}
+
 pub fn make(vm: &mut Vm) -> Value {
+    use super::asyncio_future as fut;
     let m = super::new_module(vm, "_asyncio", FUNCTIONS);
+    for &(name, func) in fut::FUNCTIONS {
+        super::set(&m, name, Value::Builtin(Rc::new(Builtin { name, func, bound: None, owner: None })));
+    }
     let object = vm.interp.types.object.clone();
     let lp = new_class(vm, "Loop", &object, BaseKind::Object);
     Types::add_methods(&lp, "Loop", LOOP_METHODS);
@@ -425,8 +540,36 @@ pub fn make(vm: &mut Vm) -> Value {
     Types::add_methods(&handle, "Handle", HANDLE_METHODS);
     let timer = new_class(vm, "TimerHandle", &handle, BaseKind::Final);
     Types::add_methods(&timer, "TimerHandle", &[("when", handle_when)]);
+    let future = new_class(vm, "Future", &object, BaseKind::Object);
+    Types::add_methods(&future, "Future", fut::FUTURE_METHODS);
+    add_properties(vm, &future, "Future", fut::FUTURE_PROPERTIES);
+    let task = new_class(vm, "Task", &future, BaseKind::Object);
+    Types::add_methods(&task, "Task", fut::TASK_METHODS);
+    let sleep = PyClass::new("coroutine", vec![object], BaseKind::Final, false).expect("class");
+    Types::add_methods(&sleep, "coroutine", fut::SLEEP_METHODS);
+    let classes = AsyncClasses {
+        future: future.clone(),
+        task: task.clone(),
+        handle: handle.clone(),
+        timer: timer.clone(),
+        sleep: sleep.clone(),
+        cancelled_error: exception_class(vm, "CancelledError", ExcKind::BaseException),
+        invalid_state: exception_class(vm, "InvalidStateError", ExcKind::Exception),
+        task_counter: std::cell::Cell::new(0),
+    };
+    super::set(&m, "CancelledError", Value::Class(classes.cancelled_error.clone()));
+    super::set(&m, "InvalidStateError", Value::Class(classes.invalid_state.clone()));
+    let holder = NativeObject::new(object_class(vm), NativeData::Any(Box::new(Rc::new(classes))));
+    super::set(&m, "_classes", Value::Native(Rc::new(holder)));
+    super::set(&m, "_sleep_type", Value::Class(sleep));
     super::set(&m, "Loop", Value::Class(lp));
     super::set(&m, "Handle", Value::Class(handle));
     super::set(&m, "TimerHandle", Value::Class(timer));
+    super::set(&m, "Future", Value::Class(future));
+    super::set(&m, "Task", Value::Class(task));
     m
+}
+
+fn object_class(vm: &Vm) -> Rc<PyClass> {
+    vm.interp.types.object.clone()
 }

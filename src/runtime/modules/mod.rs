@@ -2,6 +2,7 @@
 //! object from its table of (Python name, fn).
 
 pub mod asyncio_core;
+pub mod asyncio_future;
 pub mod math;
 pub mod os;
 pub mod random_core;

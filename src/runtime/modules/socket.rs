@@ -134,7 +134,7 @@ fn address(vm: &mut Vm, v: &Value) -> PyResult<SocketAddr> {
         other => return Err(vm.type_error(format!("AF_INET address must be tuple, not {}", vm.type_name(other)))),
     };
     if items.len() != 2 {
-        return Err(vm.type_error(format!("AF_INET address must be a pair (host, port)")));
+        return Err(vm.type_error("AF_INET address must be a pair (host, port)"));
     }
     let Some(host) = items[0].as_str().map(str::to_string) else {
         return Err(vm.type_error(format!("str, bytes or bytearray expected, not {}", vm.type_name(&items[0]))));
@@ -310,7 +310,7 @@ fn getsockopt(vm: &mut Vm, args: Args) -> PyResult<Value> {
 /// Applies a timeout mode to the OS socket.
 fn apply_timeout(sock: &Socket, t: Option<f64>) -> std::io::Result<()> {
     match t {
-        Some(secs) if secs == 0.0 => sock.set_nonblocking(true),
+        Some(0.0) => sock.set_nonblocking(true),
         Some(secs) => {
             sock.set_nonblocking(false)?;
             let d = Some(Duration::from_secs_f64(secs.min(1e9)));

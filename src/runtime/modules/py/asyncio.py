@@ -8,7 +8,7 @@ Synchronisation primitives and queues are in _asyncio_sync, streams in _asyncio_
 """
 
 import _asyncio
-from _asyncio import Handle, TimerHandle
+from _asyncio import Handle, TimerHandle, Future, Task, CancelledError, InvalidStateError, sleep
 
 _PENDING = 'PENDING'
 _CANCELLED = 'CANCELLED'
@@ -20,16 +20,6 @@ ALL_COMPLETED = 'ALL_COMPLETED'
 
 
 TimeoutError = TimeoutError
-
-
-class CancelledError(BaseException):
-    """The Future or Task was cancelled."""
-    __module__ = 'asyncio.exceptions'
-
-
-class InvalidStateError(Exception):
-    """The operation is not allowed in this state."""
-    __module__ = 'asyncio.exceptions'
 
 
 class BaseExceptionGroup(BaseException):
@@ -110,291 +100,13 @@ def isfuture(obj):
 def current_task(loop=None):
     if loop is None:
         loop = get_running_loop()
-    return loop._current_task
+    return loop._get_current_task()
 
 
 def all_tasks(loop=None):
     if loop is None:
         loop = get_running_loop()
-    return {t for t in loop._tasks if not t.done()}
-
-
-class Future:
-    """A value that is not there yet; awaiting it parks the task until it is set."""
-
-    _asyncio_future_blocking = False
-    _log_traceback = False
-    _cancel_message = None
-    _cancelled_exc = None
-    _callbacks = None
-    _result = None
-    _exception = None
-
-    def __init__(self, *, loop=None):
-        if loop is None:
-            loop = get_event_loop()
-        self._loop = loop
-        self._state = _PENDING
-
-    def __repr__(self):
-        name = type(self).__name__
-        return f'<{name} {self._repr_info()}>'
-
-    def _repr_info(self):
-        state = self._state.lower()
-        if self._state == _FINISHED:
-            if self._exception is not None:
-                return f'{state} exception={self._exception!r}'
-            return f'{state} result={self._result!r}'
-        return state
-
-    def get_loop(self):
-        return self._loop
-
-    def cancel(self, msg=None):
-        self._log_traceback = False
-        if self._state != _PENDING:
-            return False
-        self._state = _CANCELLED
-        self._cancel_message = msg
-        self._schedule_callbacks()
-        return True
-
-    def _schedule_callbacks(self):
-        callbacks = self._callbacks
-        if not callbacks:
-            return
-        self._callbacks = None
-        loop = self._loop
-        for cb in callbacks:
-            loop.call_soon(cb, self)
-
-    def cancelled(self):
-        return self._state == _CANCELLED
-
-    def done(self):
-        return self._state != _PENDING
-
-    def _make_cancelled_error(self):
-        if self._cancelled_exc is not None:
-            exc = self._cancelled_exc
-            self._cancelled_exc = None
-            return exc
-        if self._cancel_message is None:
-            return CancelledError()
-        return CancelledError(self._cancel_message)
-
-    def result(self):
-        if self._state == _CANCELLED:
-            raise self._make_cancelled_error()
-        if self._state != _FINISHED:
-            raise InvalidStateError('Result is not ready.')
-        self._log_traceback = False
-        if self._exception is not None:
-            raise self._exception
-        return self._result
-
-    def exception(self):
-        if self._state == _CANCELLED:
-            raise self._make_cancelled_error()
-        if self._state != _FINISHED:
-            raise InvalidStateError('Exception is not set.')
-        self._log_traceback = False
-        return self._exception
-
-    def add_done_callback(self, fn, *, context=None):
-        if self._state != _PENDING:
-            self._loop.call_soon(fn, self)
-        elif self._callbacks is None:
-            self._callbacks = [fn]
-        else:
-            self._callbacks.append(fn)
-
-    def remove_done_callback(self, fn):
-        if not self._callbacks:
-            return 0
-        kept = [f for f in self._callbacks if f != fn]
-        removed = len(self._callbacks) - len(kept)
-        self._callbacks = kept
-        return removed
-
-    def set_result(self, result):
-        if self._state != _PENDING:
-            raise InvalidStateError(f'{self._state}: {self!r}')
-        self._result = result
-        self._state = _FINISHED
-        self._schedule_callbacks()
-
-    def set_exception(self, exception):
-        if self._state != _PENDING:
-            raise InvalidStateError(f'{self._state}: {self!r}')
-        if isinstance(exception, type):
-            exception = exception()
-        if type(exception) is StopIteration:
-            raise TypeError("StopIteration interacts badly with generators "
-                            "and cannot be raised into a Future")
-        self._exception = exception
-        self._state = _FINISHED
-        self._schedule_callbacks()
-        self._log_traceback = True
-        self._loop._exc_futures.append(self)
-
-    def __await__(self):
-        if self._state == _PENDING:
-            self._asyncio_future_blocking = True
-            yield self
-        if self._state == _PENDING:
-            raise RuntimeError("await wasn't used with future")
-        return self.result()
-
-    __iter__ = __await__
-
-
-_task_counter = 0
-
-
-class Task(Future):
-    """Runs a coroutine: each step sends into it until it awaits a pending future."""
-
-    _fut_waiter = None
-    _must_cancel = False
-    _num_cancels_requested = 0
-
-    def __init__(self, coro, *, loop=None, name=None, context=None):
-        global _task_counter
-        super().__init__(loop=loop)
-        if not _asyncio.iscoroutine(coro):
-            raise TypeError(f"a coroutine was expected, got {coro!r}")
-        if name is None:
-            _task_counter += 1
-            name = f'Task-{_task_counter}'
-        else:
-            name = str(name)
-        self._name = name
-        self._coro = coro
-        self._loop.call_soon(self._step)
-        self._loop._tasks.add(self)
-
-    def _repr_info(self):
-        info = super()._repr_info()
-        if self._must_cancel and self._state == _PENDING:
-            info = 'cancelling'
-        coro = getattr(self._coro, '__qualname__', '?')
-        state = 'done' if self._state != _PENDING else 'running'
-        return f"{info.split(' ')[0]} name={self._name!r} coro=<{coro}() {state}>" + \
-            (' ' + ' '.join(info.split(' ')[1:]) if ' ' in info else '')
-
-    def get_coro(self):
-        return self._coro
-
-    def get_name(self):
-        return self._name
-
-    def set_name(self, value):
-        self._name = str(value)
-
-    def get_stack(self, *, limit=None):
-        return []
-
-    def set_result(self, result):
-        raise RuntimeError('Task does not support set_result operation')
-
-    def set_exception(self, exception):
-        raise RuntimeError('Task does not support set_exception operation')
-
-    def cancel(self, msg=None):
-        self._log_traceback = False
-        if self._state != _PENDING:
-            return False
-        self._num_cancels_requested += 1
-        if self._fut_waiter is not None:
-            if self._fut_waiter.cancel(msg=msg):
-                return True
-        self._must_cancel = True
-        self._cancel_message = msg
-        return True
-
-    def cancelling(self):
-        return self._num_cancels_requested
-
-    def uncancel(self):
-        if self._num_cancels_requested > 0:
-            self._num_cancels_requested -= 1
-        return self._num_cancels_requested
-
-    def _step(self, exc=None):
-        if self._must_cancel:
-            if not isinstance(exc, CancelledError):
-                exc = self._make_cancelled_error()
-            self._must_cancel = False
-        self._fut_waiter = None
-        loop = self._loop
-        loop._current_task = self
-        try:
-            if exc is None:
-                result = self._coro.send(None)
-            else:
-                result = self._coro.throw(exc)
-        except StopIteration as e:
-            loop._tasks.discard(self)
-            if self._must_cancel:
-                self._must_cancel = False
-                Future.cancel(self, msg=self._cancel_message)
-            else:
-                Future.set_result(self, e.value)
-        except CancelledError as e:
-            loop._tasks.discard(self)
-            self._cancelled_exc = e
-            Future.cancel(self)
-        except (KeyboardInterrupt, SystemExit) as e:
-            loop._tasks.discard(self)
-            Future.set_exception(self, e)
-            raise
-        except BaseException as e:
-            loop._tasks.discard(self)
-            Future.set_exception(self, e)
-        else:
-            self._park(result)
-        finally:
-            loop._current_task = None
-
-    def _park(self, result):
-        """The coroutine yielded `result`: wait for that future, or run again soon."""
-        blocking = getattr(result, '_asyncio_future_blocking', None)
-        if blocking is not None:
-            if result._loop is not self._loop:
-                new_exc = RuntimeError(f'Task {self!r} got Future {result!r} attached to a different loop')
-                self._loop.call_soon(self._step, new_exc)
-            elif blocking:
-                if result is self:
-                    new_exc = RuntimeError(f'Task cannot await on itself: {self!r}')
-                    self._loop.call_soon(self._step, new_exc)
-                else:
-                    result._asyncio_future_blocking = False
-                    result.add_done_callback(self._wakeup)
-                    self._fut_waiter = result
-                    if self._must_cancel:
-                        if self._fut_waiter.cancel(msg=self._cancel_message):
-                            self._must_cancel = False
-            else:
-                new_exc = RuntimeError(f'yield was used instead of yield from in task {self!r} with {result!r}')
-                self._loop.call_soon(self._step, new_exc)
-        elif result is None:
-            self._loop.call_soon(self._step)
-        else:
-            new_exc = RuntimeError(f'Task got bad yield: {result!r}')
-            self._loop.call_soon(self._step, new_exc)
-
-    def _wakeup(self, future):
-        if future._state == _FINISHED and future._exception is None:
-            self._step()
-            return
-        try:
-            future.result()
-        except BaseException as exc:
-            self._step(exc)
-        else:
-            self._step()
+    return set(loop._all_tasks())
 
 
 def _run_until_complete_cb(fut):
@@ -405,23 +117,12 @@ class BaseEventLoop(_asyncio.Loop):
     """The event loop: scheduling and the run loop come from the Rust core."""
 
     def __init__(self):
-        self._tasks = set()
-        self._current_task = None
         self._default_executor = None
-        self._exc_futures = []
         self._servers = []
 
     def __repr__(self):
         return (f'<_UnixSelectorEventLoop running={self.is_running()} '
                 f'closed={self.is_closed()} debug=False>')
-
-    def create_future(self):
-        return Future(loop=self)
-
-    def create_task(self, coro, *, name=None, context=None):
-        if self.is_closed():
-            raise RuntimeError('Event loop is closed')
-        return Task(coro, loop=self, name=name)
 
     def get_debug(self):
         return False
@@ -470,17 +171,13 @@ class BaseEventLoop(_asyncio.Loop):
 
     def _report_unretrieved(self):
         """What CPython logs when a future whose exception nobody retrieved is freed."""
-        pending = self._exc_futures
-        self._exc_futures = []
-        for fut in pending:
-            if fut._log_traceback:
-                fut._log_traceback = False
-                kind = 'Task' if isinstance(fut, Task) else 'Future'
-                self.call_exception_handler({
-                    'message': f'{kind} exception was never retrieved',
-                    'exception': fut._exception,
-                    'future': fut,
-                })
+        for fut in self._take_unretrieved():
+            kind = 'Task' if isinstance(fut, Task) else 'Future'
+            self.call_exception_handler({
+                'message': f'{kind} exception was never retrieved',
+                'exception': fut.exception(),
+                'future': fut,
+            })
 
     def call_exception_handler(self, context):
         lines = [context.get('message', 'Unhandled exception in event loop')]
@@ -626,32 +323,9 @@ def run(main, *, debug=None):
             loop.close()
 
 
-class _Sleep0:
-    """`await sleep(0)`: yields once, so the task runs again on the next iteration."""
-
-    def __await__(self):
-        yield
-
-
-_SLEEP0 = _Sleep0()
-
-
 def _set_result_unless_cancelled(fut, result):
-    if fut._state == _PENDING:
+    if not fut.done():
         fut.set_result(result)
-
-
-async def sleep(delay, result=None):
-    if delay <= 0:
-        await _SLEEP0
-        return result
-    loop = get_running_loop()
-    future = Future(loop=loop)
-    h = loop.call_later(delay, _set_result_unless_cancelled, future, result)
-    try:
-        return await future
-    finally:
-        h.cancel()
 
 
 class _GatheringFuture(Future):
@@ -704,7 +378,7 @@ def gather(*coros_or_futures, return_exceptions=False):
                 else:
                     res = f.exception()
                     if res is None:
-                        res = f._result
+                        res = f.result()
                 results.append(res)
             if outer._cancel_requested:
                 outer.set_exception(fut._make_cancelled_error())

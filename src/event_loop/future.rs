@@ -1,0 +1,145 @@
+//! Futures, tasks and `sleep` in Rust: the objects every task touches on every step, kept small
+//! (no instance dict) and driven without Python-level calls.
+//!
+//! - A future is its own awaitable iterator: `__next__` yields the future while it is pending
+//!   and returns its result once done (CPython's `FutureIter` without the extra object).
+//! - A task's done-callback entry for "wake me" is the task object itself (not a bound method):
+//!   the loop's `run_handle` recognises it and calls `task_wakeup` / `task_step` directly.
+//! - `asyncio.sleep(d)` returns a `SleepObj`, a two-state coroutine: its first step yields
+//!   itself, and the task that sees it parks on a timer handle whose callback is the task
+//!   (no future, no done-callback list). Cancelling the task cancels the timer.
+
+use crate::event_loop::handle::HandleData;
+use crate::runtime::objects::{NativeObject, PyClass};
+use crate::runtime::value::Value;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum State {
+    Pending,
+    Cancelled,
+    Finished,
+}
+
+impl State {
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Pending => "PENDING",
+            State::Cancelled => "CANCELLED",
+            State::Finished => "FINISHED",
+        }
+    }
+}
+
+/// The classes and counters shared by every loop of one interpreter (made with `_asyncio`).
+pub struct AsyncClasses {
+    pub future: Rc<PyClass>,
+    pub task: Rc<PyClass>,
+    pub handle: Rc<PyClass>,
+    pub timer: Rc<PyClass>,
+    pub sleep: Rc<PyClass>,
+    pub cancelled_error: Rc<PyClass>,
+    pub invalid_state: Rc<PyClass>,
+    /// Names `Task-N` count over the whole interpreter, as CPython's do.
+    pub task_counter: Cell<u64>,
+}
+
+pub struct FutureData {
+    /// The native loop object (`LoopObj`).
+    pub loop_obj: Rc<NativeObject>,
+    pub state: Cell<State>,
+    /// The result, or the exception instance when `is_exc`.
+    pub result: RefCell<Value>,
+    pub is_exc: Cell<bool>,
+    pub callbacks: RefCell<Vec<Value>>,
+    /// `_asyncio_future_blocking`.
+    pub blocking: Cell<bool>,
+    /// An exception nobody retrieved yet ("Task exception was never retrieved").
+    pub log_tb: Cell<bool>,
+    pub cancel_msg: RefCell<Value>,
+    pub cancelled_exc: RefCell<Value>,
+    pub task: Option<Box<TaskData>>,
+}
+
+pub struct TaskData {
+    pub coro: RefCell<Value>,
+    /// `Int(n)` for the default name `Task-n` (formatted on demand), else the str.
+    pub name: RefCell<Value>,
+    /// What the task waits on: a future, a timer handle (sleep), or None.
+    pub waiter: RefCell<Value>,
+    pub must_cancel: Cell<bool>,
+    pub num_cancels: Cell<i64>,
+}
+
+impl FutureData {
+    pub fn new(loop_obj: Rc<NativeObject>, task: Option<Box<TaskData>>) -> FutureData {
+        FutureData {
+            loop_obj,
+            state: Cell::new(State::Pending),
+            result: RefCell::new(Value::None),
+            is_exc: Cell::new(false),
+            callbacks: RefCell::new(Vec::new()),
+            blocking: Cell::new(false),
+            log_tb: Cell::new(false),
+            cancel_msg: RefCell::new(Value::None),
+            cancelled_exc: RefCell::new(Value::None),
+            task,
+        }
+    }
+
+    pub fn of(obj: &NativeObject) -> Option<&FutureData> {
+        obj.downcast::<FutureData>()
+    }
+
+    pub fn done(&self) -> bool {
+        self.state.get() != State::Pending
+    }
+}
+
+/// `asyncio.sleep(delay, result)`: 0 = not started, 1 = yielded, 2 = finished.
+pub struct SleepObj {
+    pub delay: f64,
+    pub result: RefCell<Value>,
+    pub step: Cell<u8>,
+}
+
+impl SleepObj {
+    pub fn of(obj: &NativeObject) -> Option<&SleepObj> {
+        obj.downcast::<SleepObj>()
+    }
+}
+
+/// The native object behind a value: itself, or the builtin base of a Python subclass instance.
+pub fn native_of(v: &Value) -> Option<Rc<NativeObject>> {
+    match v {
+        Value::Native(n) => Some(n.clone()),
+        Value::Instance(i) => match &*i.base_value.borrow() {
+            Some(Value::Native(n)) => Some(n.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether a ready-queue callback is a task's "wake me" entry.
+pub fn task_callback(cb: &Value) -> Option<Rc<NativeObject>> {
+    match cb {
+        Value::Native(n) if FutureData::of(n).is_some_and(|f| f.task.is_some()) => Some(n.clone()),
+        _ => None,
+    }
+}
+
+/// Marks a timer handle cancelled (the task it would wake is woken another way).
+pub fn cancel_timer(v: &Value) -> bool {
+    if let Value::Native(n) = v {
+        if let Some(h) = HandleData::of(n) {
+            if h.cancelled.get() {
+                return false;
+            }
+            h.cancel();
+            return true;
+        }
+    }
+    false
+}
