@@ -358,14 +358,28 @@ _SHUTTING_DOWN = False
 
 
 class ExceptHookArgs:
-    """What excepthook receives: exc_type, exc_value, exc_traceback, thread."""
+    """What excepthook receives: exc_type, exc_value, exc_traceback, thread (also a sequence
+    of these four, like CPython's struct sequence)."""
 
     def __init__(self, args):
         self.exc_type, self.exc_value, self.exc_traceback, self.thread = args
 
+    def _fields(self):
+        return (self.exc_type, self.exc_value, self.exc_traceback, self.thread)
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return self._fields()[i]
+
+    def __iter__(self):
+        return iter(self._fields())
+
     def __repr__(self):
-        return (f"ExceptHookArgs(exc_type={self.exc_type!r}, exc_value={self.exc_value!r}, "
-                f"exc_traceback={self.exc_traceback!r}, thread={self.thread!r})")
+        return (f"_thread._ExceptHookArgs(exc_type={self.exc_type!r}, "
+                f"exc_value={self.exc_value!r}, exc_traceback={self.exc_traceback!r}, "
+                f"thread={self.thread!r})")
 
 
 def excepthook(args):
@@ -663,9 +677,11 @@ def _shutdown():
                 t._started.wait()
 
 
-class local:
+class _local:
     """Attributes seen only by the thread that set them. A subclass's __init__ runs again,
     with the constructor's arguments, the first time each other thread touches the object."""
+
+    __module__ = "_thread"  # CPython's threading.local is _thread._local
 
     def __new__(cls, *args, **kw):
         if (args or kw) and (cls.__init__ is object.__init__):
@@ -704,6 +720,9 @@ class local:
         if name not in d:
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         del d[name]
+
+
+local = _local
 
 
 def _is_data_descriptor(obj, name):
