@@ -40,6 +40,10 @@ class Condition:
             self._release_save = lock._release_save
             self._acquire_restore = lock._acquire_restore
             self._is_owned = lock._is_owned
+        elif hasattr(lock, "locked"):
+            # A plain Lock does not know its owner: held by someone is the best guess (what
+            # the generic _is_owned below finds out, in one native call).
+            self._is_owned = lock.locked
         self._waiters = []  # a list: few waiters, and native remove() is fast
 
     def __enter__(self):
@@ -58,7 +62,7 @@ class Condition:
         self._lock.acquire()
 
     def _is_owned(self):
-        # A plain Lock does not know its owner: held by someone is the best guess.
+        # A lock without locked(): held by someone is the best guess.
         if self._lock.acquire(False):
             self._lock.release()
             return False
