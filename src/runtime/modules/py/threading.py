@@ -154,6 +154,8 @@ class Semaphore:
             raise ValueError("can't specify timeout for non-blocking acquire")
         rc = False
         endtime = None
+        if timeout is not None and timeout <= 0:
+            blocking = False  # nothing to wait for (ThreadPoolExecutor polls with timeout=0)
         with self._cond:
             while self._value == 0:
                 if not blocking:
