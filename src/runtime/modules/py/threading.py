@@ -344,14 +344,17 @@ class Barrier:
         return self._state == -2
 
 
-# Thread names: "Thread-N", counted over the whole program.
+# Thread names: "Thread-N", counted over the whole program (under a lock: threads may create
+# threads at the same time).
 _counter_value = 0
+_counter_lock = _allocate_lock()
 
 
 def _newname(template):
     global _counter_value
-    _counter_value += 1
-    return template % _counter_value
+    with _counter_lock:
+        _counter_value += 1
+        return template % _counter_value
 
 
 # Started threads by ident, and threads between start() and their first instruction.
@@ -495,10 +498,14 @@ class Thread:
                 _active[self._ident] = self
                 del _limbo[id(self)]
             self._started.set()
+            failure = None
             try:
                 self.run()
             except BaseException as exc:
-                _invoke_excepthook(self, exc)
+                failure = exc
+            if failure is not None:
+                # Outside the except block, so that an error in the hook is not chained to it.
+                _invoke_excepthook(self, failure)
         finally:
             with _active_limbo_lock:
                 if _active.get(self._ident) is self:
