@@ -5,6 +5,7 @@ pub mod math;
 pub mod os;
 pub mod random_core;
 pub mod sys;
+pub mod thread;
 pub mod time;
 
 use crate::runtime::objects::{Builtin, NativeFn, PyStr};
@@ -20,6 +21,12 @@ pub const PYTHON_MODULES: &[(&str, &str)] = &[
     ("functools", include_str!("py/functools.py")),
     ("heapq", include_str!("py/heapq.py")),
     ("itertools", include_str!("py/itertools.py")),
+    ("threading", include_str!("py/threading.py")),
+    ("queue", include_str!("py/queue.py")),
+    ("concurrent", include_str!("py/concurrent/__init__.py")),
+    ("concurrent.futures", include_str!("py/concurrent/futures/__init__.py")),
+    ("concurrent.futures._base", include_str!("py/concurrent/futures/_base.py")),
+    ("concurrent.futures.thread", include_str!("py/concurrent/futures/thread.py")),
 ];
 
 /// The builtin module `name`, built fresh (the caller caches it in `sys.modules`).
@@ -43,6 +50,7 @@ pub fn load_builtin(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "os.path" => os::make_path(vm),
         "math" => math::make(vm),
         "_random" => random_core::make(vm),
+        "_thread" => thread::make(vm),
         _ => return Ok(None),
     }))
 }
