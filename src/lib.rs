@@ -15,4 +15,5 @@ pub mod parser;
 pub mod platform;
 pub mod repl;
 pub mod runtime;
+pub mod threads;
 pub mod vm;

@@ -62,3 +62,15 @@ fn cpu_clock(clock: libc::clockid_t) -> f64 {
     }
     ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
 }
+
+/// `threading.get_ident()`: the calling thread's pthread handle, as CPython returns it.
+pub fn thread_ident() -> u64 {
+    // SAFETY: pthread_self has no preconditions and cannot fail.
+    unsafe { libc::pthread_self() as u64 }
+}
+
+/// `threading.get_native_id()`: the kernel's id for the calling thread.
+pub fn native_thread_id() -> u64 {
+    // SAFETY: gettid has no preconditions and cannot fail.
+    unsafe { libc::gettid() as u64 }
+}

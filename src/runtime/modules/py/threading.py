@@ -40,6 +40,10 @@ class Condition:
             self._release_save = lock._release_save
             self._acquire_restore = lock._acquire_restore
             self._is_owned = lock._is_owned
+        elif hasattr(lock, "locked"):
+            # A plain Lock does not know its owner: held by someone is the best guess (what
+            # the generic _is_owned below finds out, in one native call).
+            self._is_owned = lock.locked
         self._waiters = []  # a list: few waiters, and native remove() is fast
 
     def __enter__(self):
@@ -58,7 +62,7 @@ class Condition:
         self._lock.acquire()
 
     def _is_owned(self):
-        # A plain Lock does not know its owner: held by someone is the best guess.
+        # A lock without locked(): held by someone is the best guess.
         if self._lock.acquire(False):
             self._lock.release()
             return False
@@ -150,6 +154,8 @@ class Semaphore:
             raise ValueError("can't specify timeout for non-blocking acquire")
         rc = False
         endtime = None
+        if timeout is not None and timeout <= 0:
+            blocking = False  # nothing to wait for (ThreadPoolExecutor polls with timeout=0)
         with self._cond:
             while self._value == 0:
                 if not blocking:
@@ -338,14 +344,17 @@ class Barrier:
         return self._state == -2
 
 
-# Thread names: "Thread-N", counted over the whole program.
+# Thread names: "Thread-N", counted over the whole program (under a lock: threads may create
+# threads at the same time).
 _counter_value = 0
+_counter_lock = _allocate_lock()
 
 
 def _newname(template):
     global _counter_value
-    _counter_value += 1
-    return template % _counter_value
+    with _counter_lock:
+        _counter_value += 1
+        return template % _counter_value
 
 
 # Started threads by ident, and threads between start() and their first instruction.
@@ -358,14 +367,28 @@ _SHUTTING_DOWN = False
 
 
 class ExceptHookArgs:
-    """What excepthook receives: exc_type, exc_value, exc_traceback, thread."""
+    """What excepthook receives: exc_type, exc_value, exc_traceback, thread (also a sequence
+    of these four, like CPython's struct sequence)."""
 
     def __init__(self, args):
         self.exc_type, self.exc_value, self.exc_traceback, self.thread = args
 
+    def _fields(self):
+        return (self.exc_type, self.exc_value, self.exc_traceback, self.thread)
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return self._fields()[i]
+
+    def __iter__(self):
+        return iter(self._fields())
+
     def __repr__(self):
-        return (f"ExceptHookArgs(exc_type={self.exc_type!r}, exc_value={self.exc_value!r}, "
-                f"exc_traceback={self.exc_traceback!r}, thread={self.thread!r})")
+        return (f"_thread._ExceptHookArgs(exc_type={self.exc_type!r}, "
+                f"exc_value={self.exc_value!r}, exc_traceback={self.exc_traceback!r}, "
+                f"thread={self.thread!r})")
 
 
 def excepthook(args):
@@ -475,10 +498,14 @@ class Thread:
                 _active[self._ident] = self
                 del _limbo[id(self)]
             self._started.set()
+            failure = None
             try:
                 self.run()
             except BaseException as exc:
-                _invoke_excepthook(self, exc)
+                failure = exc
+            if failure is not None:
+                # Outside the except block, so that an error in the hook is not chained to it.
+                _invoke_excepthook(self, failure)
         finally:
             with _active_limbo_lock:
                 if _active.get(self._ident) is self:
@@ -663,9 +690,11 @@ def _shutdown():
                 t._started.wait()
 
 
-class local:
+class _local:
     """Attributes seen only by the thread that set them. A subclass's __init__ runs again,
     with the constructor's arguments, the first time each other thread touches the object."""
+
+    __module__ = "_thread"  # CPython's threading.local is _thread._local
 
     def __new__(cls, *args, **kw):
         if (args or kw) and (cls.__init__ is object.__init__):
@@ -704,6 +733,9 @@ class local:
         if name not in d:
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         del d[name]
+
+
+local = _local
 
 
 def _is_data_descriptor(obj, name):

@@ -115,8 +115,9 @@ class ThreadPoolExecutor(_base.Executor):
         self._threads = []
         self._shutdown_lock = threading.Lock()
         if not thread_name_prefix:
-            thread_name_prefix = "ThreadPoolExecutor-%d" % _executor_count
-            _executor_count += 1
+            with _global_shutdown_lock:
+                thread_name_prefix = "ThreadPoolExecutor-%d" % _executor_count
+                _executor_count += 1
         self._thread_name_prefix = thread_name_prefix
         self._initializer = initializer
         self._initargs = initargs
