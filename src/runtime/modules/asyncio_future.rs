@@ -62,8 +62,8 @@ fn schedule_callbacks(me: &Value, f: &FutureData) {
 
 pub fn set_result(vm: &mut Vm, me: &Value, f: &FutureData, v: Value) -> PyResult<()> {
     if f.done() {
-        let r = repr_future(vm, me, f);
-        return Err(invalid_state(vm, f, format!("{}: {r}", f.state.get().name())));
+        let _ = me;
+        return Err(invalid_state(vm, f, "invalid state".into()));
     }
     *f.result.borrow_mut() = v;
     f.state.set(State::Finished);
@@ -73,8 +73,8 @@ pub fn set_result(vm: &mut Vm, me: &Value, f: &FutureData, v: Value) -> PyResult
 
 pub fn set_exception(vm: &mut Vm, me: &Value, f: &FutureData, exc: Value) -> PyResult<()> {
     if f.done() {
-        let r = repr_future(vm, me, f);
-        return Err(invalid_state(vm, f, format!("{}: {r}", f.state.get().name())));
+        let _ = me;
+        return Err(invalid_state(vm, f, "invalid state".into()));
     }
     let exc = match &exc {
         Value::Class(_) => vm.call(&exc, Args::default())?,
@@ -464,9 +464,10 @@ pub fn new_task(vm: &mut Vm, l: &Rc<NativeObject>, coro: Value, name: Value, cls
     if lo.core.borrow().closed {
         return Err(vm.runtime_error("Event loop is closed"));
     }
+    // CPython's C tasks count every task, named or not.
+    let n = lo.classes.task_counter.get() + 1;
+    lo.classes.task_counter.set(n);
     let name = if name.is_none() {
-        let n = lo.classes.task_counter.get() + 1;
-        lo.classes.task_counter.set(n);
         Value::Int(n as i64)
     } else {
         Value::Str(vm.str(&name)?)
