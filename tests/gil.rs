@@ -48,7 +48,8 @@ fn gil_stats_show_the_gil_held_most_of_the_time() {
     let pct: f64 = total["total: GIL held ".len()..].split('%').next().unwrap().parse().unwrap();
     assert!(pct > 80.0, "{total}");
     // Forced drops happened: the waiting thread asked, the holder handed over.
-    let forced: u64 = err.lines().filter(|l| l.starts_with("Thread-")).map(|l| l.split_whitespace().nth(6).unwrap().parse::<u64>().unwrap()).sum();
+    let forced: u64 =
+        err.lines().filter(|l| l.starts_with("Thread-")).map(|l| l.split_whitespace().nth(6).unwrap().parse::<u64>().unwrap()).sum();
     assert!(forced > 0, "{err}");
 }
 

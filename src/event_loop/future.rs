@@ -6,10 +6,9 @@
 //! - A task's done-callback entry for "wake me" is the task object itself (not a bound method):
 //!   the loop's `run_handle` recognises it and calls `task_wakeup` / `task_step` directly.
 //! - `asyncio.sleep(d)` returns a `SleepObj`, a two-state coroutine: its first step yields
-//!   itself, and the task that sees it parks on a timer handle whose callback is the task
-//!   (no future, no done-callback list). Cancelling the task cancels the timer.
+//!   itself, and the task that sees it is put in the timer heap directly (no future, no handle);
+//!   its `sleep_seq` names the live entry, so cancelling the task just clears it.
 
-use crate::event_loop::handle::HandleData;
 use crate::runtime::objects::{NativeObject, PyClass};
 use crate::runtime::value::Value;
 use std::cell::{Cell, RefCell};
@@ -52,7 +51,7 @@ pub struct FutureData {
     /// The result, or the exception instance when `is_exc`.
     pub result: RefCell<Value>,
     pub is_exc: Cell<bool>,
-    pub callbacks: RefCell<Vec<Value>>,
+    pub callbacks: RefCell<smallvec::SmallVec<[Value; 1]>>,
     /// `_asyncio_future_blocking`.
     pub blocking: Cell<bool>,
     /// An exception nobody retrieved yet ("Task exception was never retrieved").
@@ -70,6 +69,8 @@ pub struct TaskData {
     pub waiter: RefCell<Value>,
     pub must_cancel: Cell<bool>,
     pub num_cancels: Cell<i64>,
+    /// While the task sleeps: the sequence number of its timer entry (0: not sleeping).
+    pub sleep_seq: Cell<u64>,
 }
 
 impl FutureData {
@@ -79,7 +80,7 @@ impl FutureData {
             state: Cell::new(State::Pending),
             result: RefCell::new(Value::None),
             is_exc: Cell::new(false),
-            callbacks: RefCell::new(Vec::new()),
+            callbacks: RefCell::new(smallvec::SmallVec::new()),
             blocking: Cell::new(false),
             log_tb: Cell::new(false),
             cancel_msg: RefCell::new(Value::None),
@@ -128,18 +129,4 @@ pub fn task_callback(cb: &Value) -> Option<Rc<NativeObject>> {
         Value::Native(n) if FutureData::of(n).is_some_and(|f| f.task.is_some()) => Some(n.clone()),
         _ => None,
     }
-}
-
-/// Marks a timer handle cancelled (the task it would wake is woken another way).
-pub fn cancel_timer(v: &Value) -> bool {
-    if let Value::Native(n) = v {
-        if let Some(h) = HandleData::of(n) {
-            if h.cancelled.get() {
-                return false;
-            }
-            h.cancel();
-            return true;
-        }
-    }
-    false
 }

@@ -63,6 +63,14 @@ impl Ord for TimerEntry {
     }
 }
 
+/// Whether a timer still has to fire: a handle not cancelled, or a task still sleeping on it.
+fn timer_live(e: &TimerEntry) -> bool {
+    match HandleData::of(&e.handle) {
+        Some(h) => !h.cancelled.get(),
+        None => future::FutureData::of(&e.handle).and_then(|f| f.task.as_ref()).is_some_and(|t| t.sleep_seq.get() == e.seq),
+    }
+}
+
 /// Reader and writer callbacks of one file descriptor.
 #[derive(Default)]
 pub struct FdWatch {
@@ -123,9 +131,11 @@ impl LoopCore {
         self.start.elapsed().as_secs_f64() + 1.0
     }
 
-    pub fn push_timer(&mut self, when: f64, handle: Rc<NativeObject>) {
+    /// Schedules a timer handle, or a sleeping task (woken directly, see `future.rs`).
+    pub fn push_timer(&mut self, when: f64, handle: Rc<NativeObject>) -> u64 {
         self.seq += 1;
         self.timers.push(TimerEntry { when, seq: self.seq, handle });
+        self.seq
     }
 
     /// How long the next wait may block: `None` is forever.
@@ -134,7 +144,7 @@ impl LoopCore {
             return Some(Duration::ZERO);
         }
         while let Some(top) = self.timers.peek() {
-            if HandleData::of(&top.handle).is_some_and(|h| h.cancelled.get()) {
+            if !timer_live(top) {
                 self.timers.pop();
                 continue;
             }
@@ -152,7 +162,7 @@ impl LoopCore {
                 break;
             }
             let entry = self.timers.pop().expect("peeked");
-            if !HandleData::of(&entry.handle).is_some_and(|h| h.cancelled.get()) {
+            if timer_live(&entry) {
                 self.ready.push_back(entry.handle);
             }
         }

@@ -270,7 +270,14 @@ fn run_once_on(vm: &mut Vm, n: &Rc<NativeObject>) -> PyResult<()> {
 /// Runs one handle; an `Exception` escaping it is reported (CPython's default exception handler)
 /// and the loop goes on; other BaseExceptions stop the loop.
 fn run_handle(vm: &mut Vm, h: &Rc<NativeObject>) -> PyResult<()> {
-    let Some(hd) = HandleData::of(h) else { return Ok(()) };
+    let Some(hd) = HandleData::of(h) else {
+        // A task whose sleep ended (it was in the timer heap itself).
+        if let Some(t) = FutureData::of(h).and_then(|f| f.task.as_ref()) {
+            t.sleep_seq.set(0);
+            return super::asyncio_future::task_step(vm, h, None);
+        }
+        return Ok(());
+    };
     if hd.cancelled.get() {
         return Ok(());
     }

@@ -3,8 +3,7 @@
 //! the semantics of `Lib/asyncio/futures.py` and `tasks.py`).
 
 use super::asyncio_core::LoopObj;
-use crate::event_loop::future::{cancel_timer, native_of, FutureData, SleepObj, State, TaskData};
-use crate::event_loop::handle::HandleData;
+use crate::event_loop::future::{native_of, FutureData, SleepObj, State, TaskData};
 use crate::runtime::methods::float::to_float;
 use crate::runtime::methods::int::wrap_for_subclass;
 use crate::runtime::objects::{Args, GenKind, NativeData, NativeObject};
@@ -165,7 +164,7 @@ fn task_cancel(task: &Rc<NativeObject>, f: &FutureData, t: &TaskData, msg: Value
     }
     t.num_cancels.set(t.num_cancels.get() + 1);
     let waiter = t.waiter.borrow().clone();
-    if cancel_timer(&waiter) {
+    if t.sleep_seq.replace(0) != 0 {
         // A sleeping task: its timer will not fire, so its step is scheduled now.
         t.must_cancel.set(true);
         *f.cancel_msg.borrow_mut() = msg;
@@ -330,14 +329,13 @@ fn park(vm: &mut Vm, task: &Rc<NativeObject>, f: &FutureData, t: &TaskData, v: V
             return Ok(());
         }
         if let Some(s) = SleepObj::of(&n) {
-            let when = l.core.borrow().time() + s.delay;
-            let h = HandleData::new_object(&l.classes.timer, me.clone(), SmallVec::new(), Some(when));
-            l.core.borrow_mut().push_timer(when, h.clone());
-            *t.waiter.borrow_mut() = Value::Native(h);
             if t.must_cancel.get() {
-                cancel_timer(&t.waiter.borrow());
                 l.push_ready(me, SmallVec::new());
+                return Ok(());
             }
+            let when = l.core.borrow().time() + s.delay;
+            let seq = l.core.borrow_mut().push_timer(when, task.clone());
+            t.sleep_seq.set(seq);
             return Ok(());
         }
     }
@@ -467,17 +465,14 @@ pub fn new_task(vm: &mut Vm, l: &Rc<NativeObject>, coro: Value, name: Value, cls
     // CPython's C tasks count every task, named or not.
     let n = lo.classes.task_counter.get() + 1;
     lo.classes.task_counter.set(n);
-    let name = if name.is_none() {
-        Value::Int(n as i64)
-    } else {
-        Value::Str(vm.str(&name)?)
-    };
+    let name = if name.is_none() { Value::Int(n as i64) } else { Value::Str(vm.str(&name)?) };
     let td = TaskData {
         coro: std::cell::RefCell::new(coro),
         name: std::cell::RefCell::new(name),
         waiter: std::cell::RefCell::new(Value::None),
         must_cancel: std::cell::Cell::new(false),
         num_cancels: std::cell::Cell::new(0),
+        sleep_seq: std::cell::Cell::new(0),
     };
     let data = FutureData::new(l.clone(), Some(Box::new(td)));
     let base = lo.classes.task.clone();
@@ -558,7 +553,7 @@ fn f_remove_done_callback(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let n = self_fut(vm, &args)?;
     let target = args.pos.get(1).cloned().unwrap_or(Value::None);
     let cbs = std::mem::take(&mut *fd(&n).callbacks.borrow_mut());
-    let mut kept = Vec::with_capacity(cbs.len());
+    let mut kept = SmallVec::<[Value; 1]>::new();
     let mut removed = 0;
     for cb in cbs {
         if vm.eq(&cb, &target)? {
@@ -569,7 +564,7 @@ fn f_remove_done_callback(vm: &mut Vm, args: Args) -> PyResult<Value> {
     }
     let f = fd(&n);
     let mut now = f.callbacks.borrow_mut();
-    kept.append(&mut now);
+    kept.extend(now.drain(..));
     *now = kept;
     Ok(Value::Int(removed))
 }
