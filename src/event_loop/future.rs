@@ -56,9 +56,10 @@ pub struct FutureData {
     pub blocking: Cell<bool>,
     /// An exception nobody retrieved yet ("Task exception was never retrieved").
     pub log_tb: Cell<bool>,
-    pub cancel_msg: RefCell<Value>,
-    pub cancelled_exc: RefCell<Value>,
-    pub task: Option<Box<TaskData>>,
+    /// The cancel message and the CancelledError to re-raise; boxed, as most futures never
+    /// get cancelled.
+    cancel: RefCell<Option<Box<[Value; 2]>>>,
+    pub task: Option<TaskData>,
 }
 
 pub struct TaskData {
@@ -71,10 +72,12 @@ pub struct TaskData {
     pub num_cancels: Cell<i64>,
     /// While the task sleeps: the sequence number of its timer entry (0: not sleeping).
     pub sleep_seq: Cell<u64>,
+    /// Index in the loop's list of pending tasks.
+    pub slot: Cell<usize>,
 }
 
 impl FutureData {
-    pub fn new(loop_obj: Rc<NativeObject>, task: Option<Box<TaskData>>) -> FutureData {
+    pub fn new(loop_obj: Rc<NativeObject>, task: Option<TaskData>) -> FutureData {
         FutureData {
             loop_obj,
             state: Cell::new(State::Pending),
@@ -83,8 +86,7 @@ impl FutureData {
             callbacks: RefCell::new(smallvec::SmallVec::new()),
             blocking: Cell::new(false),
             log_tb: Cell::new(false),
-            cancel_msg: RefCell::new(Value::None),
-            cancelled_exc: RefCell::new(Value::None),
+            cancel: RefCell::new(None),
             task,
         }
     }
@@ -95,6 +97,22 @@ impl FutureData {
 
     pub fn done(&self) -> bool {
         self.state.get() != State::Pending
+    }
+
+    pub fn cancel_msg(&self) -> Value {
+        self.cancel.borrow().as_ref().map(|c| c[0].clone()).unwrap_or(Value::None)
+    }
+
+    pub fn set_cancel_msg(&self, msg: Value) {
+        self.cancel.borrow_mut().get_or_insert_with(|| Box::new([Value::None, Value::None]))[0] = msg;
+    }
+
+    pub fn take_cancelled_exc(&self) -> Value {
+        self.cancel.borrow_mut().as_mut().map(|c| std::mem::replace(&mut c[1], Value::None)).unwrap_or(Value::None)
+    }
+
+    pub fn set_cancelled_exc(&self, exc: Value) {
+        self.cancel.borrow_mut().get_or_insert_with(|| Box::new([Value::None, Value::None]))[1] = exc;
     }
 }
 

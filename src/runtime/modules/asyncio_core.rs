@@ -13,7 +13,6 @@ use crate::runtime::value::Value;
 use crate::vm::{ExcKind, PyException, PyResult, Vm};
 use smallvec::SmallVec;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// The native part of an event loop object.
@@ -24,7 +23,8 @@ pub struct LoopObj {
     pub py_self: RefCell<Value>,
     pub current_task: RefCell<Value>,
     /// Tasks not done yet (`all_tasks`, and what `asyncio.run` cancels at the end).
-    pub tasks: RefCell<HashMap<usize, Rc<NativeObject>>>,
+    /// Each task knows its index here (`TaskData::slot`), so removal is a `swap_remove`.
+    pub tasks: RefCell<Vec<Rc<NativeObject>>>,
     /// Futures that finished with an exception, to report those nobody retrieved.
     pub exc_futures: RefCell<Vec<Value>>,
 }
@@ -41,7 +41,23 @@ impl LoopObj {
     }
 
     pub fn forget_task(&self, task: &Rc<NativeObject>) {
-        self.tasks.borrow_mut().remove(&(Rc::as_ptr(task) as usize));
+        let Some(slot) = FutureData::of(task).and_then(|f| f.task.as_ref()).map(|t| t.slot.replace(usize::MAX)) else { return };
+        let mut tasks = self.tasks.borrow_mut();
+        if slot >= tasks.len() || !Rc::ptr_eq(&tasks[slot], task) {
+            return;
+        }
+        tasks.swap_remove(slot);
+        if let Some(moved) = tasks.get(slot).and_then(|m| FutureData::of(m)).and_then(|f| f.task.as_ref()) {
+            moved.slot.set(slot);
+        }
+    }
+
+    pub fn remember_task(&self, task: &Rc<NativeObject>) {
+        let mut tasks = self.tasks.borrow_mut();
+        if let Some(t) = FutureData::of(task).and_then(|f| f.task.as_ref()) {
+            t.slot.set(tasks.len());
+        }
+        tasks.push(task.clone());
     }
 }
 
@@ -90,7 +106,7 @@ fn loop_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
         classes: classes(vm)?,
         py_self: RefCell::new(Value::None),
         current_task: RefCell::new(Value::None),
-        tasks: RefCell::new(HashMap::new()),
+        tasks: RefCell::new(Vec::new()),
         exc_futures: RefCell::new(Vec::new()),
     };
     let n = Rc::new(NativeObject::new(base.clone(), NativeData::Any(Box::new(obj))));
@@ -430,7 +446,7 @@ fn get_current_task(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 /// `_all_tasks()`: the tasks not done, in creation order.
 fn all_tasks(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let mut tasks: Vec<Rc<NativeObject>> = with_loop(vm, &args.pos[0], |l| l.tasks.borrow().values().cloned().collect())?;
+    let mut tasks: Vec<Rc<NativeObject>> = with_loop(vm, &args.pos[0], |l| l.tasks.borrow().clone())?;
     tasks.retain(|t| FutureData::of(t).is_some_and(|f| !f.done()));
     tasks.sort_by_key(|t| {
         FutureData::of(t).and_then(|f| {

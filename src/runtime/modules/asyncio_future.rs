@@ -101,17 +101,17 @@ fn future_cancel(me: &Value, f: &FutureData, msg: Value) -> bool {
         return false;
     }
     f.state.set(State::Cancelled);
-    *f.cancel_msg.borrow_mut() = msg;
+    f.set_cancel_msg(msg);
     schedule_callbacks(me, f);
     true
 }
 
 pub fn make_cancelled_error(vm: &Vm, f: &FutureData) -> PyException {
-    let prev = std::mem::replace(&mut *f.cancelled_exc.borrow_mut(), Value::None);
+    let prev = f.take_cancelled_exc();
     if let Some(e) = as_exception(&prev) {
         return e;
     }
-    let msg = f.cancel_msg.borrow().clone();
+    let msg = f.cancel_msg();
     let args = if msg.is_none() { vec![] } else { vec![msg] };
     vm.new_exception(loop_of_future(f).classes.cancelled_error.clone(), args)
 }
@@ -167,7 +167,7 @@ fn task_cancel(task: &Rc<NativeObject>, f: &FutureData, t: &TaskData, msg: Value
     if t.sleep_seq.replace(0) != 0 {
         // A sleeping task: its timer will not fire, so its step is scheduled now.
         t.must_cancel.set(true);
-        *f.cancel_msg.borrow_mut() = msg;
+        f.set_cancel_msg(msg);
         loop_of_future(f).push_ready(Value::Native(task.clone()), SmallVec::new());
         return true;
     }
@@ -183,7 +183,7 @@ fn task_cancel(task: &Rc<NativeObject>, f: &FutureData, t: &TaskData, msg: Value
         }
     }
     t.must_cancel.set(true);
-    *f.cancel_msg.borrow_mut() = msg;
+    f.set_cancel_msg(msg);
     true
 }
 
@@ -270,7 +270,7 @@ pub fn task_step(vm: &mut Vm, task: &Rc<NativeObject>, exc: Option<PyException>)
             l.forget_task(task);
             if t.must_cancel.get() {
                 t.must_cancel.set(false);
-                let msg = f.cancel_msg.borrow().clone();
+                let msg = f.cancel_msg();
                 future_cancel(&me, f, msg);
                 Ok(())
             } else {
@@ -279,7 +279,7 @@ pub fn task_step(vm: &mut Vm, task: &Rc<NativeObject>, exc: Option<PyException>)
         }
         Err(e) if is_cancelled_error(vm, f, &e) => {
             l.forget_task(task);
-            *f.cancelled_exc.borrow_mut() = exc_value(&e);
+            f.set_cancelled_exc(exc_value(&e));
             future_cancel(&me, f, Value::None);
             Ok(())
         }
@@ -321,7 +321,7 @@ fn park(vm: &mut Vm, task: &Rc<NativeObject>, f: &FutureData, t: &TaskData, v: V
             add_done_callback(&v, wf, me);
             *t.waiter.borrow_mut() = v.clone();
             if t.must_cancel.get() {
-                let msg = f.cancel_msg.borrow().clone();
+                let msg = f.cancel_msg();
                 if cancel_value(vm, &v, msg)? {
                     t.must_cancel.set(false);
                 }
@@ -473,12 +473,13 @@ pub fn new_task(vm: &mut Vm, l: &Rc<NativeObject>, coro: Value, name: Value, cls
         must_cancel: std::cell::Cell::new(false),
         num_cancels: std::cell::Cell::new(0),
         sleep_seq: std::cell::Cell::new(0),
+        slot: std::cell::Cell::new(usize::MAX),
     };
-    let data = FutureData::new(l.clone(), Some(Box::new(td)));
+    let data = FutureData::new(l.clone(), Some(td));
     let base = lo.classes.task.clone();
     let obj = Rc::new(NativeObject::new(base.clone(), NativeData::Any(Box::new(data))));
     lo.push_ready(Value::Native(obj.clone()), SmallVec::new());
-    lo.tasks.borrow_mut().insert(Rc::as_ptr(&obj) as usize, obj.clone());
+    lo.remember_task(&obj);
     let v = Value::Native(obj);
     Ok(match cls {
         Some(c) => wrap_for_subclass(vm, c, &base, v),
@@ -633,7 +634,7 @@ fn f_state(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn f_cancel_message(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    Ok(fd(&*self_fut(vm, &args)?).cancel_msg.borrow().clone())
+    Ok(fd(&*self_fut(vm, &args)?).cancel_msg())
 }
 
 fn f_blocking(vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -666,7 +667,7 @@ fn task_name_value(t: &TaskData) -> Value {
 }
 
 fn task_of<'a>(vm: &Vm, n: &'a NativeObject) -> PyResult<&'a TaskData> {
-    fd(n).task.as_deref().ok_or_else(|| vm.type_error("descriptor requires a '_asyncio.Task' object"))
+    fd(n).task.as_ref().ok_or_else(|| vm.type_error("descriptor requires a '_asyncio.Task' object"))
 }
 
 fn t_get_name(vm: &mut Vm, args: Args) -> PyResult<Value> {
