@@ -36,6 +36,13 @@ impl LoopObj {
 
     /// `call_soon(cb, *args)` without the checks: a new handle at the end of the ready queue.
     pub fn push_ready(&self, cb: Value, args: SmallVec<[Value; 2]>) {
+        // A task's plain step needs no handle: the queue holds the task (see `run_handle`).
+        if args.is_empty() {
+            if let Some(task) = task_callback(&cb) {
+                self.core.borrow_mut().ready.push_back(task);
+                return;
+            }
+        }
         let h = HandleData::new_object(&self.classes.handle, cb, args, None);
         self.core.borrow_mut().ready.push_back(h);
     }
@@ -287,7 +294,7 @@ fn run_once_on(vm: &mut Vm, n: &Rc<NativeObject>) -> PyResult<()> {
 /// and the loop goes on; other BaseExceptions stop the loop.
 fn run_handle(vm: &mut Vm, h: &Rc<NativeObject>) -> PyResult<()> {
     let Some(hd) = HandleData::of(h) else {
-        // A task whose sleep ended (it was in the timer heap itself).
+        // A task queued for a plain step, or whose sleep ended (it was in the timer heap itself).
         if let Some(t) = FutureData::of(h).and_then(|f| f.task.as_ref()) {
             t.sleep_seq.set(0);
             return super::asyncio_future::task_step(vm, h, None);
