@@ -119,7 +119,7 @@ pub fn make_cancelled_error(vm: &Vm, f: &FutureData) -> PyException {
 pub fn result(vm: &Vm, f: &FutureData) -> PyResult<Value> {
     match f.state.get() {
         State::Cancelled => Err(make_cancelled_error(vm, f)),
-        State::Pending => Err(invalid_state(vm, f, "Result is not ready.".into())),
+        State::Pending => Err(invalid_state(vm, f, "Result is not set.".into())),
         State::Finished => {
             f.log_tb.set(false);
             let r = f.result.borrow().clone();
@@ -750,6 +750,11 @@ fn f_repr(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn sleep(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let delay = kw_or_pos(&mut args, "delay", 0);
     let result = kw_or_pos(&mut args, "result", 1);
+    // CPython's sleep compares `delay <= 0` first.
+    if !matches!(delay, Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::BigInt(_)) {
+        let t = vm.type_name(&delay);
+        return Err(vm.type_error(format!("'<=' not supported between instances of '{t}' and 'int'")));
+    }
     let delay = to_float(vm, &delay)?;
     let m = vm.import_module("_asyncio")?;
     let cls = match vm.get_attr(&m, &vm.intern("_sleep_type"))? {
