@@ -11,6 +11,7 @@ except for (c). Tables:
       (no parallel speedup under a GIL, and no slowdown from threads fighting over it);
   (b) sleep_overlap: K sleeps over 1, 2, 4, 8 threads; the speedup vs 1 thread should be ~N;
   (c) convoy: queue.Queue ping-pong round trips/s, alone and beside one CPU-bound thread
+  (c2) the same convoy as an echo over loopback TCP (socket recv/sendall release the GIL)
       (median and range of the runs: the collapsed rate is bimodal under outside load);
   (d) cost of --gil-stats / --gil-trace on cpu_split with 2 threads, vs tpy with no flag.
 The CPython binary is found through `python3 -c 'import sys; print(sys.executable)'` (the
@@ -130,16 +131,19 @@ def sleep_overlap(b):
     print()
 
 
-def convoy(b):
+def convoy(b, program="convoy.tpy", what="(c) convoy: queue.Queue ping-pong"):
     secs = b.opts.convoy_seconds
-    print(f"(c) convoy: queue.Queue ping-pong round trips/s over {secs} s; "
-          "median (min-max) of the runs")
+    print(f"{what} round trips/s over {secs} s; median (min-max) of the runs")
     print(f"{'cpu_threads':<12}{'tpy_rt/s':>22}{'python_rt/s':>22}")
     rows = {m: [m, secs] for m in (0, 1)}
-    res = b.sample(b.both("convoy.tpy", rows), key="rate")
+    res = b.sample(b.both(program, rows), key="rate")
     for m in rows:
         print(f"{m:<12}{spread(res['tpy', m]):>22}{spread(res['python', m]):>22}")
     print()
+
+
+def convoy_tcp(b):
+    convoy(b, "convoy_tcp.tpy", "(c2) convoy over loopback TCP: echo")
 
 
 def flag_cost(b):
@@ -174,7 +178,7 @@ def main():
     print(f"tpy: {tpy}\npython: {python}\nbest of {opts.runs} runs; "
           f"load average at start: {os.getloadavg()[0]:.2f}\n")
     bench = Bench(opts, tpy, python)
-    for table in (cpu_split, sleep_overlap, convoy, flag_cost):
+    for table in (cpu_split, sleep_overlap, convoy, convoy_tcp, flag_cost):
         table(bench)
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
     sys.exit(1 if bench.failed else 0)
