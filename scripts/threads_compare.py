@@ -11,8 +11,8 @@ except for (c). Tables:
       (no parallel speedup under a GIL, and no slowdown from threads fighting over it);
   (b) sleep_overlap: K sleeps over 1, 2, 4, 8 threads; the speedup vs 1 thread should be ~N;
   (c) convoy: queue.Queue ping-pong round trips/s, alone and beside one CPU-bound thread
-  (c2) the same convoy as an echo over loopback TCP (socket recv/sendall release the GIL)
       (median and range of the runs: the collapsed rate is bimodal under outside load);
+  (c2) the same convoy as an echo over loopback TCP (socket recv/sendall release the GIL)
   (d) cost of --gil-stats / --gil-trace on cpu_split with 2 threads, vs tpy with no flag.
 The CPython binary is found through `python3 -c 'import sys; print(sys.executable)'` (the
 `python3` on PATH may be a slow shim). Exits 1 if any run failed.
