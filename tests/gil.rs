@@ -19,8 +19,12 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Timing runs take turns: run side by side, they would steal each other's cores.
+static CPU: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs cpu_threads.tpy and returns (one thread's time, two threads' time).
 fn cpu_times(extra: &[&str]) -> (f64, f64, Output) {
+    let _turn = CPU.lock().unwrap_or_else(|e| e.into_inner());
     let path = program("cpu_threads.tpy");
     let mut args: Vec<&str> = extra.to_vec();
     args.push(&path);
