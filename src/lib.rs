@@ -12,6 +12,7 @@ pub mod gil;
 pub mod lexer;
 pub mod parser;
 pub mod platform;
+pub mod process;
 pub mod repl;
 pub mod runtime;
 pub mod vm;

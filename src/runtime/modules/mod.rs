@@ -2,6 +2,7 @@
 //! object from its table of (Python name, fn).
 
 pub mod math;
+pub mod multiprocessing;
 pub mod os;
 pub mod random_core;
 pub mod sys;
@@ -20,6 +21,7 @@ pub const PYTHON_MODULES: &[(&str, &str)] = &[
     ("functools", include_str!("py/functools.py")),
     ("heapq", include_str!("py/heapq.py")),
     ("itertools", include_str!("py/itertools.py")),
+    ("multiprocessing", include_str!("py/multiprocessing.py")),
 ];
 
 /// The builtin module `name`, built fresh (the caller caches it in `sys.modules`).
@@ -43,6 +45,7 @@ pub fn load_builtin(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "os.path" => os::make_path(vm),
         "math" => math::make(vm),
         "_random" => random_core::make(vm),
+        "_multiprocessing" => multiprocessing::make(vm),
         _ => return Ok(None),
     }))
 }
