@@ -63,14 +63,16 @@ fn cpu_clock(clock: libc::clockid_t) -> f64 {
     ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
 }
 
-/// Sends signal `sig` to process `pid` (`Process.terminate` / `kill`). Returns false if the
-/// process does not exist any more.
-pub fn kill(pid: u32, sig: i32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else { return false };
-    if pid <= 0 {
-        return false;
+/// Sends signal `sig` to process `pid` (`os.kill`, `Process.terminate`).
+pub fn kill(pid: i64, sig: i64) -> std::io::Result<()> {
+    let (Ok(pid), Ok(sig)) = (libc::pid_t::try_from(pid), i32::try_from(sig)) else {
+        return Err(std::io::Error::from_raw_os_error(libc::EINVAL));
+    };
+    // SAFETY: kill(2) takes two plain integers and touches no memory of this process; it
+    // reports failure through its return value and errno.
+    if unsafe { libc::kill(pid, sig) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
     }
-    // SAFETY: kill(2) takes two plain integers and touches no memory of this process; a
-    // positive pid addresses exactly one process, never a group.
-    unsafe { libc::kill(pid, sig) == 0 }
 }

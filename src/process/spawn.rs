@@ -115,7 +115,7 @@ impl Popen {
     pub fn signal(&self, sig: i32) {
         let st = self.status.0.lock();
         if st.is_none() {
-            crate::platform::kill(self.pid, sig);
+            let _ = crate::platform::kill(self.pid as i64, sig as i64);
         }
     }
 }
