@@ -479,7 +479,7 @@ def _convert(typecode, value):
     """The value as the C type stores it (ints wrap around, as ctypes does)."""
     if typecode in _INT_BITS:
         if not isinstance(value, int):
-            raise TypeError("int expected instead of %s" % type(value).__name__)
+            raise TypeError("%r object cannot be interpreted as an integer" % type(value).__name__)
         bits = _INT_BITS[typecode]
         value = value & ((1 << bits) - 1)
         if typecode.islower() and value >= 1 << (bits - 1):
