@@ -1,6 +1,8 @@
 //! The command line: `tpy FILE [ARGS...]`, `tpy -c CODE`, `tpy -` (program from stdin),
 //! `tpy --version`, `tpy --dis FILE`, and the REPL when started with no program on a terminal.
 
+use crate::gil::{Gil, GilOptions};
+use crate::threads::signals;
 use crate::vm::{Interpreter, SharedWriter, Vm};
 use clap::Parser;
 use std::io::{IsTerminal, Read, Write};
@@ -20,6 +22,15 @@ struct Cli {
     /// Print the bytecode instead of running the program.
     #[arg(long)]
     dis: bool,
+    /// At exit, print per-thread GIL statistics to stderr.
+    #[arg(long)]
+    gil_stats: bool,
+    /// Write a Chrome trace-event file (Perfetto, chrome://tracing) of every thread's GIL states.
+    #[arg(long, value_name = "OUT.json")]
+    gil_trace: Option<String>,
+    /// Implementation option; `-X switch=every-instruction` makes every instruction a GIL check point.
+    #[arg(short = 'X', value_name = "OPT")]
+    xopts: Vec<String>,
     /// Program file (`-` reads the program from stdin), then its arguments.
     #[arg(value_name = "FILE", trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
@@ -71,7 +82,16 @@ fn run(cli: Cli) -> i32 {
         _ => Some(".".into()),
     };
     let stdout: Box<dyn Write + Send> = Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()));
-    let interp = Interpreter::new(argv, dir.into_iter().collect(), writer(stdout), writer(Box::new(std::io::stderr())));
+    let mut interp = Interpreter::new(argv, dir.into_iter().collect(), writer(stdout), writer(Box::new(std::io::stderr())));
+    let options = GilOptions {
+        stats: cli.gil_stats,
+        trace: cli.gil_trace.is_some(),
+        every_instruction: cli.xopts.iter().any(|x| x == "switch=every-instruction"),
+    };
+    interp.gil = Gil::with_options(options);
+    if !matches!(program, Program::Repl) {
+        signals::listen_for_sigint(interp.signals.clone(), interp.gil.clone());
+    }
     let mut vm = Vm::new(Rc::new(interp));
     let (source, filename) = match program {
         Program::File(f) => match std::fs::read(&f) {
@@ -97,8 +117,25 @@ fn run(cli: Cli) -> i32 {
     }
     let status = vm.run_main(&source, &filename);
     crate::process::at_exit(&mut vm);
+    finish(&mut vm, status, cli.gil_trace.as_deref())
+}
+
+/// Reports GIL statistics and the trace, then ends the process while this thread still holds
+/// the GIL: daemon threads never run again (CPython's finalization freezes them the same way).
+fn finish(vm: &mut Vm, status: i32, trace: Option<&str>) -> ! {
+    if let Some(table) = vm.interp.gil.stats_table() {
+        vm.write_stderr(&table);
+    }
+    if let (Some(path), Some(json)) = (trace, vm.interp.gil.trace_json()) {
+        if let Err(e) = std::fs::write(path, json) {
+            vm.write_stderr(&format!("tpy: cannot write GIL trace to {path}: {e}\n"));
+        }
+    }
     vm.flush_stdout();
-    status
+    if vm.interp.exit_by_sigint.get() {
+        signals::die_by_sigint();
+    }
+    std::process::exit(status)
 }
 
 fn dis(source: &str, filename: &str) -> i32 {

@@ -15,4 +15,5 @@ pub mod platform;
 pub mod process;
 pub mod repl;
 pub mod runtime;
+pub mod threads;
 pub mod vm;

@@ -76,3 +76,15 @@ pub fn kill(pid: i64, sig: i64) -> std::io::Result<()> {
         Err(std::io::Error::last_os_error())
     }
 }
+
+/// `threading.get_ident()`: the calling thread's pthread handle, as CPython returns it.
+pub fn thread_ident() -> u64 {
+    // SAFETY: pthread_self has no preconditions and cannot fail.
+    unsafe { libc::pthread_self() as u64 }
+}
+
+/// `threading.get_native_id()`: the kernel's id for the calling thread.
+pub fn native_thread_id() -> u64 {
+    // SAFETY: gettid has no preconditions and cannot fail.
+    unsafe { libc::gettid() as u64 }
+}

@@ -31,6 +31,7 @@ pub fn worker_main(spec: String) -> i32 {
         None => 0,
     };
     let status = if status == 0 { run_target(&mut vm, payload) } else { status };
+    let status = join_threads(&mut vm).unwrap_or(status);
     super::at_exit(&mut vm);
     vm.flush_stdout();
     status
@@ -69,4 +70,11 @@ fn run_target(vm: &mut Vm, payload: Vec<u8>) -> i32 {
         Ok(_) => 0,
         Err(e) => vm.exit_status_for(&e),
     }
+}
+
+/// `threading._shutdown()` if the child used threads (as `Vm::run_main` does for a program).
+fn join_threads(vm: &mut Vm) -> Option<i32> {
+    let threading = vm.interp.modules.borrow().get("threading").cloned()?;
+    let result = vm.get_attr(&threading, &vm.intern("_shutdown")).and_then(|f| vm.call(&f, Args::default()));
+    result.err().map(|e| vm.exit_status_for(&e))
 }

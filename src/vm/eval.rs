@@ -5,7 +5,7 @@
 use super::frame::Frame;
 use super::{ExcKind, PyException, PyResult, Vm};
 use crate::bytecode::{flags, Instr};
-use crate::gil::PENDING_CALLS;
+use crate::gil::{GIL_DROP_REQUEST, PENDING_CALLS};
 use crate::runtime::objects::{Args, BoundMethod, PyDict, PySlice, PyStr, TracebackEntry};
 use crate::runtime::value::Value;
 use smallvec::SmallVec;
@@ -49,7 +49,7 @@ impl Vm {
         let result = loop {
             let (exc, reraise) = match pending.take() {
                 Some(p) => p,
-                None => match self.run(&mut f, base) {
+                None => match self.run_frame(&mut f, base) {
                     Ok(Flow::Return(v)) => {
                         self.recycle_frame(f);
                         break Ok(ExecResult::Return(v));
@@ -73,6 +73,14 @@ impl Vm {
         self.depth -= 1;
         self.cur_globals = saved_globals;
         result
+    }
+
+    fn run_frame(&mut self, f: &mut Box<Frame>, base: usize) -> PyResult<Flow> {
+        if self.interp.gil.every_instruction {
+            self.run::<true>(f, base)
+        } else {
+            self.run::<false>(f, base)
+        }
     }
 
     fn push_depth(&mut self, context: &str) -> PyResult<()> {
@@ -129,13 +137,26 @@ impl Vm {
         }
     }
 
-    /// The check point: hands the GIL over if another thread asked for it.
+    /// The check point: one relaxed load; hands the GIL over if another thread asked for it,
+    /// raises `KeyboardInterrupt` in the main thread after SIGINT.
     #[inline]
-    fn check_point(&mut self) {
+    fn check_point(&mut self) -> PyResult<()> {
         let flags = self.interp.gil.eval_breaker.load(Ordering::Relaxed);
-        if flags != 0 && flags & !PENDING_CALLS != 0 {
-            self.gil.yield_to_waiters();
+        if flags != 0 {
+            return self.handle_eval_breaker(flags);
         }
+        Ok(())
+    }
+
+    #[cold]
+    fn handle_eval_breaker(&mut self, flags: u32) -> PyResult<()> {
+        if flags & PENDING_CALLS != 0 {
+            self.check_signals()?;
+        }
+        if flags & GIL_DROP_REQUEST != 0 {
+            self.gil.forced_switch();
+        }
+        Ok(())
     }
 
     /// Pushes a new frame for a Python call made by the running frame.
@@ -146,12 +167,16 @@ impl Vm {
         }
         let caller = std::mem::replace(f, new);
         self.frames.push(caller);
-        self.check_point();
-        Ok(())
+        self.check_point()
     }
 
-    fn run(&mut self, f: &mut Box<Frame>, base: usize) -> PyResult<Flow> {
+    /// The loop, in two builds: `EVERY` (`-X switch=every-instruction`) puts a check point
+    /// before every instruction; the normal build pays nothing for that option.
+    fn run<const EVERY: bool>(&mut self, f: &mut Box<Frame>, base: usize) -> PyResult<Flow> {
         loop {
+            if EVERY {
+                self.check_point()?;
+            }
             let ins = f.code.instructions[f.pc];
             f.pc += 1;
             match ins {
@@ -319,7 +344,7 @@ impl Vm {
                     f.stack.truncate(method_pos);
                     if let Some(result) = self.call_or_push(f, callable, args)? {
                         f.stack.push(result);
-                        self.check_point();
+                        self.check_point()?;
                     }
                 }
                 Instr::Call { argc } => {
@@ -344,7 +369,7 @@ impl Vm {
                     let callable = pop(f);
                     if let Some(result) = self.call_or_push(f, callable, args)? {
                         f.stack.push(result);
-                        self.check_point();
+                        self.check_point()?;
                     }
                 }
                 Instr::CallKw { argc } => {
@@ -357,7 +382,7 @@ impl Vm {
                     let kw = names.items.iter().zip(kw_vals).map(|(k, v)| (k.as_pystr().expect("kw name").clone(), v)).collect();
                     let result = self.call(&callable, Args { pos: all.into_iter().collect(), kw })?;
                     f.stack.push(result);
-                    self.check_point();
+                    self.check_point()?;
                 }
                 Instr::CallFunctionEx { has_kwargs } => {
                     let kwargs = if has_kwargs { Some(pop(f)) } else { None };
@@ -365,7 +390,7 @@ impl Vm {
                     let callable = pop(f);
                     let result = self.call_ex(&callable, args, kwargs)?;
                     f.stack.push(result);
-                    self.check_point();
+                    self.check_point()?;
                 }
                 Instr::BinarySubscr => {
                     let index = pop(f);
@@ -581,7 +606,7 @@ impl Vm {
                 Instr::Jump { target } => f.pc = target as usize,
                 Instr::JumpBackward { target } => {
                     f.pc = target as usize;
-                    self.check_point();
+                    self.check_point()?;
                 }
                 Instr::PopJumpIfFalse { target } => {
                     let v = pop(f);

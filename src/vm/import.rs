@@ -21,6 +21,13 @@ impl Vm {
         }
         if let Some(m) = crate::runtime::modules::load_builtin(self, name)? {
             self.interp.modules.borrow_mut().insert(name.to_string(), m.clone());
+            // A submodule is an attribute of its package (`concurrent.futures`).
+            if let Some((parent, child)) = name.rsplit_once('.') {
+                let parent = self.interp.modules.borrow().get(parent).cloned();
+                if let Some(Value::Module(p)) = parent {
+                    p.dict.set_str(&self.intern(child), m.clone());
+                }
+            }
             return Ok(m);
         }
         if !name.contains('.') {

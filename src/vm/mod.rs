@@ -48,7 +48,12 @@ pub struct Interpreter {
     pub modules: RefCell<HashMap<String, Value>>,
     pub gil: Arc<Gil>,
     pub recursion_limit: Cell<usize>,
-    pub switch_interval: Cell<f64>,
+    /// Python threads started and not yet finished (`threading.active_count()` minus main).
+    pub thread_count: Cell<usize>,
+    /// SIGINT waiting to become `KeyboardInterrupt` in the main thread.
+    pub signals: Arc<crate::threads::signals::Signals>,
+    /// The program ended in an uncaught `KeyboardInterrupt`: exit by SIGINT, as CPython does.
+    pub exit_by_sigint: Cell<bool>,
     pub argv: RefCell<Vec<String>>,
     /// Folder of the main script, searched by `import`.
     pub search_path: RefCell<Vec<std::path::PathBuf>>,
@@ -73,7 +78,6 @@ pub struct Vm {
     pub depth: usize,
     /// The exception being handled (`sys.exc_info()`, bare `raise`, implicit chaining).
     pub handled: Option<Value>,
-    pub gil: GilGuard,
     /// Objects whose repr is being computed (to print `[...]` for recursive containers).
     pub repr_guard: Vec<usize>,
     /// Nested `execute` calls on this thread (native recursion through builtins).
@@ -84,6 +88,9 @@ pub struct Vm {
     pub cur_globals: Rc<PyDict>,
     /// Finished frames kept for reuse (see `alloc_frame`).
     pub frame_pool: Vec<Box<Frame>>,
+    /// Proof that this thread holds the GIL. The last field, so that everything above is
+    /// dropped while the GIL is still held.
+    pub gil: GilGuard,
 }
 
 impl Interpreter {
@@ -97,7 +104,9 @@ impl Interpreter {
             modules: RefCell::new(HashMap::new()),
             gil: Gil::new(),
             recursion_limit: Cell::new(1000),
-            switch_interval: Cell::new(0.005),
+            thread_count: Cell::new(0),
+            signals: Arc::default(),
+            exit_by_sigint: Cell::new(false),
             argv: RefCell::new(argv),
             search_path: RefCell::new(search_path),
             sources: RefCell::new(HashMap::new()),
@@ -113,7 +122,12 @@ impl Interpreter {
 impl Vm {
     /// The main thread's VM: takes the interpreter's GIL.
     pub fn new(interp: Rc<Interpreter>) -> Vm {
-        let gil = interp.gil.acquire();
+        let gil = interp.gil.acquire("MainThread");
+        Vm::for_thread(interp, gil)
+    }
+
+    /// The VM of a thread that already holds the interpreter's GIL.
+    pub fn for_thread(interp: Rc<Interpreter>, gil: GilGuard) -> Vm {
         let globals = Rc::new(PyDict::new());
         Vm {
             interp,
@@ -140,13 +154,40 @@ impl Vm {
         self.interp.modules.borrow_mut().insert("__main__".into(), module.clone());
         let Value::Module(m) = &module else { unreachable!() };
         let result = self.run_source(source, filename, m.dict.clone());
-        let status = match result {
+        let mut status = match result {
             Ok(_) => 0,
             Err(e) => self.exit_status_for(&e),
         };
+        if let Err(e) = self.join_threads_at_exit() {
+            status = self.exit_status_for(&e);
+        }
         self.close_module_generators(&m.dict);
         self.flush_stdout();
         status
+    }
+
+    /// As CPython's `Py_FinalizeEx`: wait for the non-daemon threads (`threading._shutdown`).
+    fn join_threads_at_exit(&mut self) -> PyResult<()> {
+        let threading = self.interp.modules.borrow().get("threading").cloned();
+        if let Some(t) = threading {
+            if let Some(shutdown) = self.get_attr_opt(&t, &self.intern("_shutdown"))? {
+                self.call(&shutdown, crate::runtime::objects::Args::default())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Is this the interpreter's first thread (the one that receives `KeyboardInterrupt`)?
+    pub fn is_main_thread(&self) -> bool {
+        self.gil.thread() == 0
+    }
+
+    /// Raises `KeyboardInterrupt` if SIGINT arrived (main thread only).
+    pub fn check_signals(&mut self) -> PyResult<()> {
+        if self.is_main_thread() && self.interp.signals.take_pending(&self.interp.gil) {
+            return Err(self.new_exception(self.exc_class(ExcKind::KeyboardInterrupt), Vec::new()));
+        }
+        Ok(())
     }
 
     /// The exit status for an uncaught exception (printing it unless it is SystemExit).
@@ -167,6 +208,9 @@ impl Vm {
                     1
                 }
             };
+        }
+        if self.exc_matches(e, ExcKind::KeyboardInterrupt) {
+            self.interp.exit_by_sigint.set(true);
         }
         let _ = self.print_exception(e);
         1

@@ -219,7 +219,10 @@ impl Vm {
                     format!("{name}([{}])", self.join_reprs(&items)?)
                 }
                 _ => {
-                    if let Some(r) = crate::runtime::methods::special::native_repr(self, v)? {
+                    if let Some(f) = n.class.lookup_override(&self.interp.names.__repr__) {
+                        let r = self.call(&f, Args::new([v.clone()]))?;
+                        self.expect_str(r, "__repr__")?.as_str().to_string()
+                    } else if let Some(r) = crate::runtime::methods::special::native_repr(self, v)? {
                         r
                     } else {
                         format!("<{} object at {:#x}>", n.class.name().as_str(), addr(v))

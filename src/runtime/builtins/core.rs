@@ -139,7 +139,7 @@ fn id(vm: &mut Vm, args: Args) -> PyResult<Value> {
     }))
 }
 
-fn callable(vm: &mut Vm, args: Args) -> PyResult<Value> {
+pub fn callable(vm: &mut Vm, args: Args) -> PyResult<Value> {
     vm.check_args("callable", &args, 1, 1)?;
     let v = &args.pos[0];
     let r = match v {

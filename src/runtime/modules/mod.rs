@@ -6,6 +6,7 @@ pub mod multiprocessing;
 pub mod os;
 pub mod random_core;
 pub mod sys;
+pub mod thread;
 pub mod time;
 
 use crate::runtime::objects::{Builtin, NativeFn, PyStr};
@@ -22,6 +23,13 @@ pub const PYTHON_MODULES: &[(&str, &str)] = &[
     ("heapq", include_str!("py/heapq.py")),
     ("itertools", include_str!("py/itertools.py")),
     ("multiprocessing", include_str!("py/multiprocessing.py")),
+    ("threading", include_str!("py/threading.py")),
+    ("queue", include_str!("py/queue.py")),
+    ("concurrent", include_str!("py/concurrent/__init__.py")),
+    ("concurrent.futures", include_str!("py/concurrent/futures/__init__.py")),
+    ("concurrent.futures._base", include_str!("py/concurrent/futures/_base.py")),
+    ("concurrent.futures.thread", include_str!("py/concurrent/futures/thread.py")),
+    ("concurrent.futures.process", include_str!("py/concurrent/futures/process.py")),
 ];
 
 /// The builtin module `name`, built fresh (the caller caches it in `sys.modules`).
@@ -46,6 +54,7 @@ pub fn load_builtin(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "math" => math::make(vm),
         "_random" => random_core::make(vm),
         "_multiprocessing" => multiprocessing::make(vm),
+        "_thread" => thread::make(vm),
         _ => return Ok(None),
     }))
 }

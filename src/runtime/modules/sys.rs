@@ -34,7 +34,7 @@ fn setrecursionlimit(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn getswitchinterval(vm: &mut Vm, _args: Args) -> PyResult<Value> {
-    Ok(Value::Float(vm.interp.switch_interval.get()))
+    Ok(Value::Float(vm.interp.gil.switch_interval()))
 }
 
 fn setswitchinterval(vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -43,7 +43,7 @@ fn setswitchinterval(vm: &mut Vm, args: Args) -> PyResult<Value> {
     if f <= 0.0 {
         return Err(vm.value_error("switch interval must be strictly positive"));
     }
-    vm.interp.switch_interval.set(f);
+    vm.interp.gil.set_switch_interval(f);
     Ok(Value::None)
 }
 

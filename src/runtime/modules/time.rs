@@ -52,9 +52,21 @@ fn sleep(vm: &mut Vm, args: Args) -> PyResult<Value> {
     if !secs.is_finite() {
         return Err(vm.overflow_error("sleep length is too large"));
     }
+    let deadline = Duration::try_from_secs_f64(secs).ok().and_then(|d| std::time::Instant::now().checked_add(d));
+    let Some(deadline) = deadline else { return Err(vm.overflow_error("timestamp too large to convert to C _PyTime_t")) };
     vm.flush_stdout();
-    vm.allow_threads(move || std::thread::sleep(Duration::from_secs_f64(secs)));
-    Ok(Value::None)
+    if !vm.is_main_thread() {
+        vm.allow_threads(move || std::thread::sleep(deadline.saturating_duration_since(std::time::Instant::now())));
+        return Ok(Value::None);
+    }
+    // The main thread's sleep ends early for SIGINT, which then raises KeyboardInterrupt.
+    loop {
+        let signals = vm.interp.signals.clone();
+        if vm.allow_threads(move || signals.sleep_until(deadline)) {
+            return Ok(Value::None);
+        }
+        vm.check_signals()?;
+    }
 }
 
 pub const FUNCTIONS: &[(&str, NativeFn)] = &[

@@ -36,12 +36,9 @@ class PicklingError(Exception):
 PicklingError.__module__ = "_pickle"
 
 
-class _Empty(Exception):
-    pass
-
-
-class _Full(Exception):
-    pass
+# multiprocessing.Queue raises the exceptions of the queue module (_multiprocessing finds
+# them here by these names).
+from queue import Empty as _Empty, Full as _Full
 
 
 _SIGNAL_NAMES = {1: "SIGHUP", 2: "SIGINT", 9: "SIGKILL", 15: "SIGTERM"}
