@@ -42,6 +42,9 @@ pub enum Shared {
     Cell(Mutex<Vec<u8>>),
 }
 
+/// Per process: its open hub connections and the pipe ends (object id, side) it holds.
+type Holds = (usize, Vec<(u64, u8)>);
+
 pub struct Hub {
     pub path: PathBuf,
     objects: Mutex<HashMap<u64, Arc<Shared>>>,
@@ -49,7 +52,7 @@ pub struct Hub {
     /// What each starting child will run, by its token.
     boots: Mutex<HashMap<u64, Vec<u8>>>,
     /// Pipe ends held by each process, released when its last connection closes.
-    attached: Mutex<HashMap<u32, (usize, Vec<(u64, u8)>)>>,
+    attached: Mutex<HashMap<u32, Holds>>,
 }
 
 impl Hub {
@@ -219,7 +222,9 @@ fn queue_put(q: &ChanQueue, data: Vec<u8>, timeout: Timeout) -> Resp {
 fn recv(rx: &Receiver<Vec<u8>>, timeout: Timeout) -> Result<Vec<u8>, RecvTimeoutError> {
     match timeout {
         None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
-        Some(t) if t <= 0.0 => rx.try_recv().map_err(|e| if e.is_empty() { RecvTimeoutError::Timeout } else { RecvTimeoutError::Disconnected }),
+        Some(t) if t <= 0.0 => {
+            rx.try_recv().map_err(|e| if e.is_empty() { RecvTimeoutError::Timeout } else { RecvTimeoutError::Disconnected })
+        }
         Some(t) => rx.recv_timeout(Duration::from_secs_f64(t.min(1e9))),
     }
 }

@@ -34,23 +34,61 @@ pub type Timeout = Option<f64>;
 #[derive(Debug, Clone)]
 pub enum Req {
     /// First message on every connection: who is calling.
-    Hello { pid: u32 },
+    Hello {
+        pid: u32,
+    },
     /// A starting child fetches what it must run.
-    Bootstrap { token: u64 },
+    Bootstrap {
+        token: u64,
+    },
     /// Never answered: the connection breaks when the hub's process ends (parent death).
     Watch,
     /// A pipe end gains a holder (`adopt: false`, when a handle is encoded for another process)
     /// or the caller takes over such a hold (`adopt: true`, when it decodes the handle).
-    Attach { id: u64, side: u8, adopt: bool },
-    Detach { id: u64, side: u8 },
-    Put { id: u64, side: u8, data: Vec<u8>, timeout: Timeout },
-    Get { id: u64, side: u8, timeout: Timeout },
-    Poll { id: u64, side: u8, timeout: Timeout },
-    Size { id: u64 },
-    Acquire { id: u64, owner: u64, timeout: Timeout },
-    Release { id: u64, owner: u64 },
-    Load { id: u64 },
-    Store { id: u64, data: Vec<u8> },
+    Attach {
+        id: u64,
+        side: u8,
+        adopt: bool,
+    },
+    Detach {
+        id: u64,
+        side: u8,
+    },
+    Put {
+        id: u64,
+        side: u8,
+        data: Vec<u8>,
+        timeout: Timeout,
+    },
+    Get {
+        id: u64,
+        side: u8,
+        timeout: Timeout,
+    },
+    Poll {
+        id: u64,
+        side: u8,
+        timeout: Timeout,
+    },
+    Size {
+        id: u64,
+    },
+    Acquire {
+        id: u64,
+        owner: u64,
+        timeout: Timeout,
+    },
+    Release {
+        id: u64,
+        owner: u64,
+    },
+    Load {
+        id: u64,
+    },
+    Store {
+        id: u64,
+        data: Vec<u8>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

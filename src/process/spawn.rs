@@ -69,8 +69,7 @@ impl Popen {
         let token = tokens.fetch_add(1, Ordering::Relaxed);
         hub.add_boot(token, boot.encode());
         let exe = std::env::current_exe()?;
-        let mut child =
-            Command::new(exe).arg(WORKER_FLAG).arg(format!("{}:{token}", hub.path_str())).stdin(Stdio::null()).spawn()?;
+        let mut child = Command::new(exe).arg(WORKER_FLAG).arg(format!("{}:{token}", hub.path_str())).stdin(Stdio::null()).spawn()?;
         let pid = child.id();
         let status: ExitCell = Arc::default();
         let s = status.clone();

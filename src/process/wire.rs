@@ -458,11 +458,13 @@ fn qualified_name(c: &PyClass) -> String {
 
 /// `_pickle.PicklingError(msg)`; the class lives in `multiprocessing` (tpy has no `pickle`).
 pub fn pickling_error(vm: &mut Vm, msg: String) -> PyException {
-    let class = vm
-        .import_module("multiprocessing")
-        .and_then(|m| vm.get_attr(&m, &vm.intern("PicklingError")))
-        .ok()
-        .and_then(|c| if let Value::Class(c) = c { Some(c) } else { None });
+    let class = vm.import_module("multiprocessing").and_then(|m| vm.get_attr(&m, &vm.intern("PicklingError"))).ok().and_then(|c| {
+        if let Value::Class(c) = c {
+            Some(c)
+        } else {
+            None
+        }
+    });
     match class {
         Some(c) => vm.new_exception(c, vec![Value::from_string(msg)]),
         None => vm.type_error(msg),
