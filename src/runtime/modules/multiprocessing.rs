@@ -191,12 +191,13 @@ fn timeout_arg(vm: &Vm, block: Option<&Value>, timeout: Option<&Value>) -> PyRes
     }
 }
 
-/// An exception of a class the Python layer defines (`multiprocessing._Empty`...).
-fn python_error(vm: &mut Vm, name: &str, args: Vec<Value>) -> PyException {
-    let class = vm.import_module("multiprocessing").and_then(|m| vm.get_attr(&m, &vm.intern(name)));
+/// `queue.Empty` or `queue.Full`, as `multiprocessing.Queue` raises them.
+fn queue_error(vm: &mut Vm, name: &str) -> PyException {
+    let class = vm.import_module("queue").and_then(|m| vm.get_attr(&m, &vm.intern(name)));
     match class {
-        Ok(Value::Class(c)) => vm.new_exception(c, args),
-        _ => vm.runtime_error(format!("multiprocessing.{name} is missing")),
+        Ok(Value::Class(c)) => vm.new_exception(c, vec![]),
+        Ok(_) => vm.runtime_error(format!("queue.{name} is not a class")),
+        Err(e) => e,
     }
 }
 
@@ -289,7 +290,7 @@ fn queue_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     new_handle(vm, QUEUE, id, 0, Target::Local(hub))
 }
 
-/// `queue_put(h, obj, block, timeout)`; raises `_Full` when a bounded queue stays full.
+/// `queue_put(h, obj, block, timeout)`; raises `queue.Full` when a bounded queue stays full.
 fn queue_put(vm: &mut Vm, args: Args) -> PyResult<Value> {
     vm.check_args("queue_put", &args, 4, 4)?;
     let timeout = timeout_arg(vm, args.pos.get(2), args.pos.get(3))?;
@@ -298,12 +299,12 @@ fn queue_put(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let (target, id) = (h.target.clone(), h.id);
     match call(vm, &target, Req::Put { id, side: 0, data, timeout })? {
         Resp::Ok => Ok(Value::None),
-        Resp::Full => Err(python_error(vm, "_Full", vec![])),
+        Resp::Full => Err(queue_error(vm, "Full")),
         r => Err(unexpected(vm, r)),
     }
 }
 
-/// `queue_get(h, block, timeout)`; raises `_Empty` when nothing arrives in time.
+/// `queue_get(h, block, timeout)`; raises `queue.Empty` when nothing arrives in time.
 fn queue_get(vm: &mut Vm, args: Args) -> PyResult<Value> {
     vm.check_args("queue_get", &args, 3, 3)?;
     let timeout = timeout_arg(vm, args.pos.get(1), args.pos.get(2))?;
@@ -311,7 +312,7 @@ fn queue_get(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let (target, id) = (h.target.clone(), h.id);
     match call(vm, &target, Req::Get { id, side: 0, timeout })? {
         Resp::Data(d) => loads_value(vm, &d),
-        Resp::Empty => Err(python_error(vm, "_Empty", vec![])),
+        Resp::Empty => Err(queue_error(vm, "Empty")),
         r => Err(unexpected(vm, r)),
     }
 }

@@ -36,9 +36,8 @@ class PicklingError(Exception):
 PicklingError.__module__ = "_pickle"
 
 
-# multiprocessing.Queue raises the exceptions of the queue module (_multiprocessing finds
-# them here by these names).
-from queue import Empty as _Empty, Full as _Full
+# multiprocessing.Queue raises queue.Empty and queue.Full: _multiprocessing imports the queue
+# module when it first raises one (importing it here would slow every child's start-up).
 
 
 _SIGNAL_NAMES = {1: "SIGHUP", 2: "SIGINT", 9: "SIGKILL", 15: "SIGTERM"}
@@ -543,6 +542,11 @@ def Value(typecode_or_type, *args, lock=True):
     return Synchronized(typecode_or_type, value, lock)
 
 
+def _queue_empty():
+    import queue
+    return queue.Empty
+
+
 # ---- pools
 
 
@@ -781,7 +785,7 @@ class Pool:
         """Takes one result from the workers, or checks that none of them died."""
         try:
             job, i, ok, value = self._outq.get(True, timeout)
-        except _Empty:
+        except _queue_empty():
             self._check_workers()
             return
         result = self._jobs.get(job)
@@ -840,7 +844,7 @@ class Pool:
         while self._jobs:
             try:
                 job, i, ok, value = self._outq.get(False)
-            except _Empty:
+            except _queue_empty():
                 break
             result = self._jobs.get(job)
             if result is not None:
