@@ -118,6 +118,7 @@ impl Hub {
             | Req::Get { id, .. }
             | Req::Poll { id, .. }
             | Req::Size { id }
+            | Req::Post { id, .. }
             | Req::Acquire { id, .. }
             | Req::Release { id, .. }
             | Req::Load { id }
@@ -126,6 +127,7 @@ impl Hub {
         let Some(obj) = self.objects.lock().get(&id).cloned() else { return Resp::NoObject };
         match (&*obj, req) {
             (Shared::Queue(q), Req::Put { data, timeout, .. }) => queue_put(q, data, timeout),
+            (Shared::Queue(q), Req::Post { data, .. }) => queue_put(q, data, None),
             (Shared::Queue(q), Req::Get { timeout, .. }) => match recv(&q.rx, timeout) {
                 Ok(d) => Resp::Data(d),
                 Err(_) => Resp::Empty,
@@ -330,8 +332,9 @@ fn serve(hub: Arc<Hub>, mut stream: UnixStream) {
                 let _ = std::io::Read::read(&mut stream, &mut sink);
                 break;
             }
+            let answer = !matches!(req, Req::Post { .. });
             let resp = hub.execute(pid, req);
-            if write_frame(&mut stream, &resp.encode()).is_err() {
+            if answer && write_frame(&mut stream, &resp.encode()).is_err() {
                 break;
             }
         }

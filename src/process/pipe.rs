@@ -70,6 +70,12 @@ pub enum Req {
         side: u8,
         timeout: Timeout,
     },
+    /// A put on an unbounded queue that expects no answer: the sender goes on at once, and
+    /// the socket keeps the items in order (pipelining, as CPython's feeder thread batches).
+    Post {
+        id: u64,
+        data: Vec<u8>,
+    },
     Size {
         id: u64,
     },
@@ -147,6 +153,7 @@ impl Req {
                 put_timeout(&mut o, *timeout);
             }
             Req::Size { id } => (o.push(8), put_varint(&mut o, *id)).1,
+            Req::Post { id, data } => (o.push(13), put_varint(&mut o, *id), put_bytes(&mut o, data)).2,
             Req::Acquire { id, owner, timeout } => {
                 o.push(9);
                 put_varint(&mut o, *id);
@@ -179,6 +186,7 @@ impl Req {
             10 => Req::Release { id: r.varint()?, owner: r.varint()? },
             11 => Req::Load { id: r.varint()? },
             12 => Req::Store { id: r.varint()?, data: r.bytes()?.to_vec() },
+            13 => Req::Post { id: r.varint()?, data: r.bytes()?.to_vec() },
             _ => return None,
         })
     }

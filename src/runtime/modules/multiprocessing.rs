@@ -290,14 +290,19 @@ fn queue_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     new_handle(vm, QUEUE, id, 0, Target::Local(hub))
 }
 
-/// `queue_put(h, obj, block, timeout)`; raises `queue.Full` when a bounded queue stays full.
+/// `queue_put(h, obj, block, timeout, unbounded)`; raises `queue.Full` when a bounded queue
+/// stays full. A put on an unbounded queue cannot fail, so it is posted without waiting.
 fn queue_put(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("queue_put", &args, 4, 4)?;
+    vm.check_args("queue_put", &args, 5, 5)?;
     let timeout = timeout_arg(vm, args.pos.get(2), args.pos.get(3))?;
     let data = dumps_value(vm, &args.pos[1])?;
     let h = handle_arg(vm, &args.pos[0])?;
     let (target, id) = (h.target.clone(), h.id);
-    match call(vm, &target, Req::Put { id, side: 0, data, timeout })? {
+    let req = match args.pos[4] {
+        Value::Bool(true) => Req::Post { id, data },
+        _ => Req::Put { id, side: 0, data, timeout },
+    };
+    match call(vm, &target, req)? {
         Resp::Ok => Ok(Value::None),
         Resp::Full => Err(queue_error(vm, "Full")),
         r => Err(unexpected(vm, r)),

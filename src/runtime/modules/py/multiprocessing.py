@@ -328,7 +328,7 @@ class Queue:
     def put(self, obj, block=True, timeout=None):
         if self._closed:
             raise ValueError("Queue %r is closed" % self)
-        _mp.queue_put(self._h, obj, block, timeout)
+        _mp.queue_put(self._h, obj, block, timeout, self._maxsize == 0)
 
     def get(self, block=True, timeout=None):
         if self._closed:
