@@ -15,6 +15,12 @@ fn write_program(name: &str, source: &str) -> std::path::PathBuf {
     path
 }
 
+fn remove_program(path: &std::path::Path) {
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
 fn spawn(path: &std::path::Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_tpy")).arg(path).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
 }
@@ -83,6 +89,7 @@ fn killing_a_pool_worker_breaks_every_pending_future() {
     let broken = "broken: A process in the process pool was terminated abruptly while the future was running or pending.";
     assert_eq!(rest[..3], [broken, broken, broken]);
     assert_eq!(rest[3], "submit broken: A child process terminated abruptly, the process pool is not usable anymore");
+    remove_program(&path);
 }
 
 const LOST_TASK: &str = r#"
@@ -117,6 +124,7 @@ fn a_pool_that_loses_a_task_raises_instead_of_hanging() {
     assert!(lines[0].starts_with("lost: a worker process of the pool (SpawnPoolWorker-"), "{stdout}");
     assert!(lines[0].ends_with(") was killed by SIGKILL; the tasks it held are lost"), "{stdout}");
     assert_eq!(lines[1], "pool stays broken");
+    remove_program(&path);
 }
 
 const ORPHAN: &str = r#"
@@ -150,4 +158,5 @@ fn children_end_when_their_parent_dies_first() {
         assert!(start.elapsed() < Duration::from_secs(10), "child {child_pid} outlived its parent");
         std::thread::sleep(Duration::from_millis(20));
     }
+    remove_program(&path);
 }

@@ -22,7 +22,7 @@ impl Client {
 
     /// A new connection, introduced with this process's pid.
     pub fn connect(&self) -> io::Result<UnixStream> {
-        let mut s = UnixStream::connect(&self.path)?;
+        let mut s = super::hub::connect(&self.path)?;
         write_frame(&mut s, &Req::Hello { pid: std::process::id() }.encode())?;
         read_frame(&mut s)?;
         Ok(s)

@@ -7,7 +7,6 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, Sender, Tr
 use parking_lot::{Condvar, Mutex};
 use std::collections::HashMap;
 use std::os::unix::net::{UnixListener, UnixStream};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -46,7 +45,8 @@ pub enum Shared {
 type Holds = (usize, Vec<(u64, u8)>);
 
 pub struct Hub {
-    pub path: PathBuf,
+    /// The socket's name (see `bind`), which handles carry to reach this hub.
+    pub path: String,
     objects: Mutex<HashMap<u64, Arc<Shared>>>,
     next_id: AtomicU64,
     /// What each starting child will run, by its token.
@@ -58,9 +58,8 @@ pub struct Hub {
 impl Hub {
     /// Starts a hub listening on a fresh socket path.
     pub fn start() -> std::io::Result<Arc<Hub>> {
-        let path = socket_path();
-        let _ = std::fs::remove_file(&path);
-        let listener = UnixListener::bind(&path)?;
+        let path = socket_name();
+        let listener = bind(&path)?;
         let hub = Arc::new(Hub {
             path,
             objects: Mutex::new(HashMap::new()),
@@ -74,7 +73,7 @@ impl Hub {
     }
 
     pub fn path_str(&self) -> String {
-        self.path.to_string_lossy().into_owned()
+        self.path.clone()
     }
 
     fn add(&self, obj: Shared) -> u64 {
@@ -304,10 +303,35 @@ impl SharedLock {
     }
 }
 
-/// A socket path unique to this process and hub.
-fn socket_path() -> PathBuf {
+/// A socket name unique to this process and hub.
+fn socket_name() -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    std::env::temp_dir().join(format!("tpy-mp-{}-{nanos:x}.sock", std::process::id()))
+    format!("tpy-mp-{}-{nanos:x}", std::process::id())
+}
+
+/// On Linux the hub listens in the abstract socket namespace: no file to create or remove, and
+/// the name disappears with the process however it ends (a killed parent leaves nothing behind).
+#[cfg(target_os = "linux")]
+fn bind(name: &str) -> std::io::Result<UnixListener> {
+    use std::os::linux::net::SocketAddrExt;
+    UnixListener::bind_addr(&std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes())?)
+}
+
+#[cfg(target_os = "linux")]
+pub fn connect(name: &str) -> std::io::Result<UnixStream> {
+    use std::os::linux::net::SocketAddrExt;
+    UnixStream::connect_addr(&std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes())?)
+}
+
+/// Elsewhere: a socket file in the temporary folder, removed at exit (`Hub::remove_socket`).
+#[cfg(not(target_os = "linux"))]
+fn bind(name: &str) -> std::io::Result<UnixListener> {
+    UnixListener::bind(std::env::temp_dir().join(name))
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn connect(name: &str) -> std::io::Result<UnixStream> {
+    UnixStream::connect(std::env::temp_dir().join(name))
 }
 
 fn accept_loop(hub: Arc<Hub>, listener: UnixListener) {
@@ -343,8 +367,11 @@ fn serve(hub: Arc<Hub>, mut stream: UnixStream) {
 }
 
 impl Hub {
-    /// Removes the socket file at exit (the listener thread dies with the process).
+    /// Removes the socket file at exit where there is one (the listener thread dies with the
+    /// process).
     pub fn remove_socket(&self) {
-        let _ = std::fs::remove_file(&self.path);
+        if cfg!(not(target_os = "linux")) {
+            let _ = std::fs::remove_file(std::env::temp_dir().join(&self.path));
+        }
     }
 }

@@ -17,7 +17,8 @@
 //!    process that created them: plain Rust data (crossbeam channels of encoded items, a
 //!    mutex-and-condvar lock, a byte cell), never interpreter values, so no GIL is involved.
 //!    The owner calls `Hub::execute` directly; other processes send `pipe::Req` frames over a
-//!    Unix socket (`client.rs`), served by one hub thread per connection. A handle crosses as
+//!    Unix socket (`client.rs`; in the abstract namespace on Linux, so a killed process leaves
+//!    no socket file behind), served by one hub thread per connection. A handle crosses as
 //!    (kind, hub socket path, object id), so any process can reach any object.
 //! 4. Every wait (queue `get`, `recv`, lock `acquire`, `join`) runs inside `Vm::allow_threads`:
 //!    the closures capture only `Arc`s of hub state and byte buffers, never heap values.
