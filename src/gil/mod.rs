@@ -46,6 +46,9 @@ struct State {
     switch_number: u64,
     waiters: u32,
     next_thread: ThreadId,
+    /// Set at interpreter exit: only this thread may take the GIL again (daemon threads stay
+    /// parked, as CPython's finalization leaves them).
+    finalizing: Option<ThreadId>,
     observer: Option<Box<Observer>>,
 }
 
@@ -86,7 +89,7 @@ impl Gil {
 
     pub fn with_options(opts: GilOptions) -> Arc<Gil> {
         let observer = (opts.stats || opts.trace).then(|| Box::new(Observer::new(opts.trace)));
-        let state = State { locked: false, holder: 0, switch_number: 0, waiters: 0, next_thread: 0, observer };
+        let state = State { locked: false, holder: 0, switch_number: 0, waiters: 0, next_thread: 0, finalizing: None, observer };
         Arc::new(Gil {
             state: Mutex::new(state),
             released: Condvar::new(),
@@ -125,12 +128,22 @@ impl Gil {
     /// Blocks until the GIL is free, then takes it (CPython's `take_gil`).
     fn take(&self, thread: ThreadId) {
         let mut st = self.state.lock();
-        if st.locked {
+        if st.locked || st.finalizing.is_some_and(|t| t != thread) {
             st.waiters += 1;
             if let Some(obs) = &mut st.observer {
                 obs.transition(thread, ThreadState::Waiting);
             }
-            while st.locked {
+            loop {
+                if st.finalizing.is_some_and(|t| t != thread) {
+                    st.waiters -= 1;
+                    self.switched.notify_all();
+                    loop {
+                        self.released.wait(&mut st);
+                    }
+                }
+                if !st.locked {
+                    break;
+                }
                 let saved = st.switch_number;
                 let interval = Duration::from_micros(self.interval_us.load(Ordering::Relaxed));
                 let timed_out = self.released.wait_for(&mut st, interval).timed_out();
@@ -163,10 +176,18 @@ impl Gil {
         self.released.notify_one();
         if next == ThreadState::Waiting {
             let saved = st.switch_number;
-            while st.switch_number == saved && st.waiters > 0 {
+            while st.switch_number == saved && st.waiters > 0 && st.finalizing.is_none() {
                 self.switched.wait(&mut st);
             }
         }
+    }
+
+    /// The interpreter is exiting on `thread`: from now on no other thread takes the GIL.
+    pub fn finalize(&self, thread: ThreadId) {
+        let mut st = self.state.lock();
+        st.finalizing = Some(thread);
+        self.released.notify_all();
+        self.switched.notify_all();
     }
 
     /// Renders the `--gil-stats` table, if statistics are on.

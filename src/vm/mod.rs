@@ -161,6 +161,7 @@ impl Vm {
         if let Err(e) = self.join_threads_at_exit() {
             status = self.exit_status_for(&e);
         }
+        self.interp.gil.finalize(self.gil.thread());
         self.close_module_generators(&m.dict);
         self.flush_stdout();
         status

@@ -88,6 +88,16 @@ fn excepthook(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+/// `_thread._print_exception(exc)` (tpy only): the traceback `sys.excepthook` would print.
+fn print_exception(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("_print_exception", &args, 1, 1)?;
+    match &args.pos[0] {
+        Value::Instance(i) if i.exc.is_some() => vm.print_exception(&crate::vm::PyException { value: i.clone() })?,
+        _ => return Err(vm.type_error("_print_exception() argument must be an exception")),
+    }
+    Ok(Value::None)
+}
+
 fn allocate_lock(vm: &mut Vm, _args: Args) -> PyResult<Value> {
     let class = module_class(vm, "LockType")?;
     Ok(Value::Native(Rc::new(NativeObject::new(class, NativeData::Any(Box::new(LockCore::new()))))))
@@ -302,6 +312,7 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("_count", count),
     ("_set_thread_name", set_thread_name),
     ("_excepthook", excepthook),
+    ("_print_exception", print_exception),
 ];
 
 const LOCK_METHODS: &[(&str, NativeFn)] = &[

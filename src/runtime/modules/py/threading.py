@@ -412,7 +412,10 @@ def _invoke_excepthook(thread, exc):
     except BaseException as hook_exc:
         # A failing hook is reported by the default one, as CPython falls back to sys.excepthook.
         print("Exception in threading.excepthook:", file=_sys.stderr, flush=True)
-        __excepthook__(ExceptHookArgs([type(hook_exc), hook_exc, hook_exc.__traceback__, None]))
+        if hasattr(_thread, "_print_exception"):
+            _thread._print_exception(hook_exc)
+        else:
+            __excepthook__(ExceptHookArgs([type(hook_exc), hook_exc, hook_exc.__traceback__, None]))
 
 
 class Thread:

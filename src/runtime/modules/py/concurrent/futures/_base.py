@@ -2,6 +2,7 @@
 on CPython's Lib/concurrent/futures/_base.py)."""
 
 import collections
+import _thread
 import sys
 import threading
 import time
@@ -50,11 +51,9 @@ class BrokenExecutor(RuntimeError):
 
 
 def _report(header, exc):
-    """What CPython's logging would write for a failing callback: a header, then the
-    exception's last traceback line."""
-    print(header, file=sys.stderr)
-    print(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, file=sys.stderr,
-          flush=True)
+    """What CPython's logging writes for a failing callback: a header, then the traceback."""
+    print(header, file=sys.stderr, flush=True)
+    _thread._print_exception(exc)
 
 
 class _Waiter:
