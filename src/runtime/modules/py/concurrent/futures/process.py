@@ -6,7 +6,6 @@ worker that dies: every pending future then fails with BrokenProcessPool."""
 import os
 import queue
 import threading
-import multiprocessing
 from concurrent.futures import _base
 
 # Calls handed to the workers beyond one per worker, so that none waits for the next one
@@ -191,6 +190,8 @@ class ProcessPoolExecutor(_base.Executor):
         self._shutdown_lock = threading.Lock()
 
     def _start(self):
+        # Imported on first use, so that thread-pool users do not pay for multiprocessing.
+        import multiprocessing
         state = self._state
         state.call_queue = multiprocessing.Queue()
         state.result_queue = multiprocessing.Queue()
