@@ -37,8 +37,17 @@ struct Cli {
 }
 
 pub fn main() -> i32 {
+    // A spawned `multiprocessing` child (hidden argument, as CPython's `--multiprocessing-fork`).
+    if let Some(spec) = crate::process::spawn::worker_spec() {
+        return on_big_stack(move || crate::process::worker::worker_main(spec));
+    }
     let cli = Cli::parse();
-    let handle = std::thread::Builder::new().name("tpy-main".into()).stack_size(INTERPRETER_STACK).spawn(move || run(cli));
+    on_big_stack(move || run(cli))
+}
+
+/// Runs the interpreter on a thread with `INTERPRETER_STACK` of native stack.
+fn on_big_stack(f: impl FnOnce() -> i32 + Send + 'static) -> i32 {
+    let handle = std::thread::Builder::new().name("tpy-main".into()).stack_size(INTERPRETER_STACK).spawn(f);
     match handle.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         _ => {
@@ -107,6 +116,7 @@ fn run(cli: Cli) -> i32 {
         return dis(&source, &filename);
     }
     let status = vm.run_main(&source, &filename);
+    crate::process::at_exit(&mut vm);
     finish(&mut vm, status, cli.gil_trace.as_deref())
 }
 

@@ -13,6 +13,7 @@ pub mod gil;
 pub mod lexer;
 pub mod parser;
 pub mod platform;
+pub mod process;
 pub mod repl;
 pub mod runtime;
 pub mod threads;

@@ -63,6 +63,20 @@ fn cpu_clock(clock: libc::clockid_t) -> f64 {
     ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
 }
 
+/// Sends signal `sig` to process `pid` (`os.kill`, `Process.terminate`).
+pub fn kill(pid: i64, sig: i64) -> std::io::Result<()> {
+    let (Ok(pid), Ok(sig)) = (libc::pid_t::try_from(pid), i32::try_from(sig)) else {
+        return Err(std::io::Error::from_raw_os_error(libc::EINVAL));
+    };
+    // SAFETY: kill(2) takes two plain integers and touches no memory of this process; it
+    // reports failure through its return value and errno.
+    if unsafe { libc::kill(pid, sig) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
 /// `threading.get_ident()`: the calling thread's pthread handle, as CPython returns it.
 pub fn thread_ident() -> u64 {
     // SAFETY: pthread_self has no preconditions and cannot fail.

@@ -4,6 +4,7 @@
 pub mod asyncio_core;
 pub mod asyncio_future;
 pub mod math;
+pub mod multiprocessing;
 pub mod os;
 pub mod random_core;
 pub mod socket;
@@ -27,12 +28,14 @@ pub const PYTHON_MODULES: &[(&str, &str)] = &[
     ("asyncio", include_str!("py/asyncio.py")),
     ("_asyncio_sync", include_str!("py/_asyncio_sync.py")),
     ("_asyncio_streams", include_str!("py/_asyncio_streams.py")),
+    ("multiprocessing", include_str!("py/multiprocessing.py")),
     ("threading", include_str!("py/threading.py")),
     ("queue", include_str!("py/queue.py")),
     ("concurrent", include_str!("py/concurrent/__init__.py")),
     ("concurrent.futures", include_str!("py/concurrent/futures/__init__.py")),
     ("concurrent.futures._base", include_str!("py/concurrent/futures/_base.py")),
     ("concurrent.futures.thread", include_str!("py/concurrent/futures/thread.py")),
+    ("concurrent.futures.process", include_str!("py/concurrent/futures/process.py")),
 ];
 
 /// The builtin module `name`, built fresh (the caller caches it in `sys.modules`).
@@ -58,6 +61,7 @@ pub fn load_builtin(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "_random" => random_core::make(vm),
         "_asyncio" => asyncio_core::make(vm),
         "socket" => socket::make(vm),
+        "_multiprocessing" => multiprocessing::make(vm),
         "_thread" => thread::make(vm),
         _ => return Ok(None),
     }))

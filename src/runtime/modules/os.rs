@@ -36,6 +36,7 @@ pub fn os_error(vm: &Vm, e: &std::io::Error, path: Option<&str>) -> crate::vm::P
         std::io::ErrorKind::NotFound => ExcKind::FileNotFoundError,
         std::io::ErrorKind::PermissionDenied => ExcKind::PermissionError,
         std::io::ErrorKind::AlreadyExists => ExcKind::FileExistsError,
+        _ if e.raw_os_error() == Some(libc::ESRCH) => ExcKind::ProcessLookupError,
         _ => ExcKind::OSError,
     };
     let errno = e.raw_os_error().unwrap_or(0);
@@ -73,6 +74,21 @@ fn listdir(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::list(names))
 }
 
+/// `os.kill(pid, sig)`: signal numbers as the platform defines them (9 is SIGKILL).
+fn kill(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("kill", &args, 2, 2)?;
+    let mut n = [0i64; 2];
+    for (slot, v) in n.iter_mut().zip(&args.pos) {
+        *slot = match v {
+            Value::Int(i) => *i,
+            Value::Bool(b) => *b as i64,
+            other => return Err(vm.type_error(format!("'{}' object cannot be interpreted as an integer", vm.type_name(other)))),
+        };
+    }
+    vm.allow_threads(move || crate::platform::kill(n[0], n[1])).map_err(|e| os_error(vm, &e, None))?;
+    Ok(Value::None)
+}
+
 pub const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("getpid", getpid),
     ("getppid", getppid),
@@ -82,6 +98,7 @@ pub const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("remove", remove),
     ("unlink", remove),
     ("listdir", listdir),
+    ("kill", kill),
 ];
 
 pub fn make(vm: &mut Vm) -> Value {

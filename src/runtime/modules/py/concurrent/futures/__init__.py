@@ -5,8 +5,8 @@ from concurrent.futures._base import (FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMP
                                       BrokenExecutor, Future, Executor, wait, as_completed)
 from concurrent.futures.thread import ThreadPoolExecutor
 from concurrent.futures import _base, thread  # the submodules as attributes, as in CPython
-# ProcessPoolExecutor goes here: from concurrent.futures.process import ProcessPoolExecutor
+from concurrent.futures.process import ProcessPoolExecutor
 
 __all__ = ("FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED", "CancelledError",
            "TimeoutError", "InvalidStateError", "BrokenExecutor", "Future", "Executor", "wait",
-           "as_completed", "ThreadPoolExecutor")
+           "as_completed", "ThreadPoolExecutor", "ProcessPoolExecutor")
