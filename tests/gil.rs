@@ -37,9 +37,18 @@ fn cpu_times(extra: &[&str]) -> (f64, f64, Output) {
 
 #[test]
 fn cpu_bound_threads_do_not_run_in_parallel() {
-    // Twice the work over two threads: without a GIL two cores would make it ~1.0x.
-    let (one, two, _) = cpu_times(&[]);
-    assert!(two >= 1.4 * one, "two threads took {two:.3}s, one thread {one:.3}s: ran in parallel?");
+    // Twice the work over two threads: without a GIL two cores would make it ~1.0x. Outside
+    // load can slow the one-thread runs alone, so a run may be repeated: a GIL that let the
+    // threads run in parallel would never show the 1.4x on a machine with two free cores.
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let (one, two, _) = cpu_times(&[]);
+        if two >= 1.4 * one {
+            return;
+        }
+        seen.push((one, two));
+    }
+    panic!("two threads never took 1.4x one thread's time (one, two): {seen:?}: ran in parallel?");
 }
 
 #[test]
