@@ -83,18 +83,24 @@ class Queue:
             return False
         return self.qsize() >= self._maxsize
 
-    async def put(self, item):
-        while self.full():
-            putter = get_running_loop().create_future()
-            self._putters.append(putter)
+    async def _wait_while(self, blocked, waiters):
+        """Parks the caller in `waiters` until `blocked()` is false. A waiter cancelled after
+        being woken passes its turn to the next one."""
+        while blocked():
+            waiter = get_running_loop().create_future()
+            waiters.append(waiter)
             try:
-                await putter
+                await waiter
             except BaseException:
-                putter.cancel()
-                _discard(self._putters, putter)
-                if not self.full() and not putter.cancelled():
-                    _wake_first(self._putters)
+                waiter.cancel()
+                _discard(waiters, waiter)
+                if not blocked() and not waiter.cancelled():
+                    _wake_first(waiters)
                 raise
+
+    async def put(self, item):
+        if self.full():
+            await self._wait_while(self.full, self._putters)
         return self.put_nowait(item)
 
     def put_nowait(self, item):
@@ -106,17 +112,8 @@ class Queue:
         _wake_first(self._getters)
 
     async def get(self):
-        while self.empty():
-            getter = get_running_loop().create_future()
-            self._getters.append(getter)
-            try:
-                await getter
-            except BaseException:
-                getter.cancel()
-                _discard(self._getters, getter)
-                if not self.empty() and not getter.cancelled():
-                    _wake_first(self._getters)
-                raise
+        if self.empty():
+            await self._wait_while(self.empty, self._getters)
         return self.get_nowait()
 
     def get_nowait(self):
