@@ -275,6 +275,10 @@ pub enum Instr {
     GetYieldFromIter,
     /// pops a; pushes the iterator of `a.__await__()` (or a itself if a coroutine).
     GetAwaitable,
+    /// pops a; pushes `a.__aiter__()` (TypeError for `async for` over a non-async iterable).
+    GetAIter,
+    /// TOS is an async iterator (kept); pushes the awaitable iterator of its `__anext__()`.
+    GetANext,
     /// Raises: kind 0 re-raises the handled exception, 1 pops exc, 2 pops exc and cause.
     Raise {
         kind: u8,

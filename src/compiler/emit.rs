@@ -324,6 +324,7 @@ pub fn stack_effect(ins: &Instr) -> (i32, i32) {
         | ListToTuple
         | GetYieldFromIter
         | GetAwaitable
+        | GetAIter
         | SetupAnnotations
         | AsyncGenWrap
         | Jump { .. }
@@ -335,7 +336,7 @@ pub fn stack_effect(ins: &Instr) -> (i32, i32) {
         LoadAttr { .. } => 0,
         StoreAttr { .. } => -2,
         DeleteAttr { .. } => -1,
-        LoadMethod { .. } => 1,
+        LoadMethod { .. } | GetANext => 1,
         CallMethod { argc } => -n(argc) - 1,
         BinarySubscr => -1,
         StoreSubscr => -3,

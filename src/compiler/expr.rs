@@ -378,7 +378,11 @@ impl Compiler {
         let (code, frees) = self.pop_unit();
         self.make_closure(code, &frees, 0);
         self.expr(&gens[0].iter)?;
-        self.emit(Instr::GetIter);
+        if gens[0].is_async {
+            self.get_aiter();
+        } else {
+            self.emit(Instr::GetIter);
+        }
         self.emit(Instr::Call { argc: 1 });
         if is_async && kind != CompKind::Gen {
             self.emit(Instr::GetAwaitable);
@@ -394,14 +398,22 @@ impl Compiler {
             self.emit(Instr::LoadFast { slot: 0 });
         } else {
             self.expr(&g.iter)?;
-            self.emit(Instr::GetIter);
+            if g.is_async {
+                self.get_aiter();
+            } else {
+                self.emit(Instr::GetIter);
+            }
         }
         let top = self.new_label();
         let exit = self.new_label();
         // Filters skip forward to the loop's backward jump, which is a check point.
         let next = self.new_label();
         self.bind(top);
-        self.emit(Instr::ForIter { target: exit.index() });
+        if g.is_async {
+            self.async_next(exit);
+        } else {
+            self.emit(Instr::ForIter { target: exit.index() });
+        }
         self.store_target(&g.target)?;
         for cond in &g.ifs {
             self.jump_if(cond, false, next)?;
@@ -436,7 +448,11 @@ impl Compiler {
         }
         self.bind(next);
         self.code().jump(top);
-        self.bind(exit);
+        if g.is_async {
+            self.async_exhausted(exit);
+        } else {
+            self.bind(exit);
+        }
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 use super::{Block, Compiler, Mode, NameOp};
 use crate::ast::*;
 use crate::bytecode::{flags, Instr};
-use crate::compiler::emit::Holes;
+use crate::compiler::emit::{Holes, Label};
 use crate::compiler::symtable::{node_key, ScopeKind};
 use crate::error::SyntaxError;
 use crate::runtime::value::Value;
@@ -303,31 +303,47 @@ impl Compiler {
     /// `async for`: calls `__anext__` and awaits it until StopAsyncIteration.
     fn async_for(&mut self, target: &Expr, iter: &Expr, body: &[Stmt], orelse: &[Stmt]) -> R {
         self.expr(iter)?;
-        let aiter = self.code().name_index("__aiter__");
-        self.emit(Instr::LoadMethod { name: aiter });
-        self.emit(Instr::CallMethod { argc: 0 });
+        self.get_aiter();
         let top = self.new_label();
         let handler = self.new_label();
         let brk = self.new_label();
-        let done = self.new_label();
         self.bind(top);
-        let depth = self.code().depth;
-        let start = self.code().pc();
-        self.emit(Instr::Copy { n: 1 });
-        let anext = self.code().name_index("__anext__");
-        self.emit(Instr::LoadMethod { name: anext });
-        self.emit(Instr::CallMethod { argc: 0 });
-        self.emit(Instr::GetAwaitable);
-        self.load_const(Value::None);
-        self.emit(Instr::YieldFrom);
-        let end = self.code().pc();
-        self.code().add_handler(start, end, handler, depth);
+        self.async_next(handler);
         self.store_target(target)?;
         self.unit().blocks.push(Block::For { brk, cont: top });
         self.stmts(body)?;
         self.unit().blocks.pop();
         self.code().jump(top);
-        // StopAsyncIteration ends the loop; anything else propagates.
+        self.async_exhausted(handler);
+        self.stmts(orelse)?;
+        let skip = self.new_label();
+        self.code().jump(skip);
+        self.bind(brk);
+        self.bind(skip);
+        Ok(())
+    }
+
+    /// Replaces the iterable on the stack by its `__aiter__()`.
+    pub(super) fn get_aiter(&mut self) {
+        self.emit(Instr::GetAIter);
+    }
+
+    /// One step of async iteration: awaits `__anext__()` of the iterator on the stack, leaving
+    /// the item above it; StopAsyncIteration (or any error) goes to `handler`.
+    pub(super) fn async_next(&mut self, handler: Label) {
+        let depth = self.code().depth;
+        let start = self.code().pc();
+        self.emit(Instr::GetANext);
+        self.load_const(Value::None);
+        self.emit(Instr::YieldFrom);
+        let end = self.code().pc();
+        self.code().add_handler(start, end, handler, depth);
+    }
+
+    /// The handler of `async_next`: StopAsyncIteration pops it and the iterator and falls
+    /// through (the loop is over); anything else propagates.
+    pub(super) fn async_exhausted(&mut self, handler: Label) {
+        let done = self.new_label();
         self.bind(handler);
         let sai = self.code().name_index("StopAsyncIteration");
         self.emit(Instr::LoadGlobal { name: sai });
@@ -337,12 +353,6 @@ impl Compiler {
         self.bind(done);
         self.emit(Instr::PopTop);
         self.emit(Instr::PopTop);
-        self.stmts(orelse)?;
-        let skip = self.new_label();
-        self.code().jump(skip);
-        self.bind(brk);
-        self.bind(skip);
-        Ok(())
     }
 
     fn break_continue(&mut self, is_break: bool, pos: Pos) -> R {

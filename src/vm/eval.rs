@@ -699,6 +699,16 @@ impl Vm {
                     let it = self.get_awaitable(v)?;
                     f.stack.push(it);
                 }
+                Instr::GetAIter => {
+                    let v = pop(f);
+                    let it = self.get_aiter(v)?;
+                    f.stack.push(it);
+                }
+                Instr::GetANext => {
+                    let it = f.stack.last().expect("async iterator").clone();
+                    let aw = self.get_anext(&it)?;
+                    f.stack.push(aw);
+                }
                 Instr::Raise { kind } => return Err(self.raise_instr(f, kind)?),
                 Instr::Reraise => {
                     let exc = pop(f);

@@ -240,6 +240,40 @@ impl Vm {
     }
 }
 
+impl Vm {
+    /// `async for`'s `__aiter__()` call, with CPython's TypeErrors.
+    pub fn get_aiter(&mut self, v: Value) -> PyResult<Value> {
+        let name = self.interp.names.__aiter__.clone();
+        let Some(it) = self.call_method_opt(&v, &name, Args::default())? else {
+            let t = self.type_of(&v).name();
+            return Err(self.type_error(format!("'async for' requires an object with __aiter__ method, got {}", t.as_str())));
+        };
+        if self.type_of(&it).lookup(&self.interp.names.__anext__).is_none() {
+            let t = self.type_of(&it).name();
+            let msg = format!("'async for' received an object from __aiter__ that does not implement __anext__: {}", t.as_str());
+            return Err(self.type_error(msg));
+        }
+        Ok(it)
+    }
+
+    /// `async for`'s awaitable of `__anext__()`, with CPython's TypeError for a bad result.
+    pub fn get_anext(&mut self, it: &Value) -> PyResult<Value> {
+        let name = self.interp.names.__anext__.clone();
+        let Some(r) = self.call_method_opt(it, &name, Args::default())? else {
+            let t = self.type_of(it).name();
+            return Err(self.type_error(format!("'async for' requires an iterator with __anext__ method, got {}", t.as_str())));
+        };
+        let awaitable = matches!(&r, Value::Generator(g) if g.kind == GenKind::Coroutine)
+            || matches!(&r, Value::Native(n) if crate::runtime::modules::asyncio_future::is_native_awaitable(n))
+            || self.type_of(&r).lookup(&self.interp.names.__await__).is_some();
+        if !awaitable {
+            let t = self.type_of(&r).name();
+            return Err(self.type_error(format!("'async for' received an invalid object from __anext__: {}", t.as_str())));
+        }
+        self.get_awaitable(r)
+    }
+}
+
 fn kind_name(k: GenKind) -> &'static str {
     match k {
         GenKind::Generator => "generator",
