@@ -17,7 +17,7 @@ use crate::runtime::value::Value;
 use std::fmt::Write;
 use std::rc::Rc;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Instr {
     /// Does nothing.
     Nop,
@@ -332,7 +332,7 @@ pub mod flags {
     pub const DOCSTRING: u32 = 128;
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct ExceptionEntry {
     pub start: u32,
     pub end: u32,

@@ -1,6 +1,7 @@
 //! AST → bytecode. `symtable` resolves scopes first; `stmt` and `expr` decide what to emit,
 //! one function per node kind; `emit` owns how (labels, pools, line and exception tables).
 
+pub mod cache;
 pub mod emit;
 mod expr;
 mod stmt;

@@ -74,12 +74,31 @@ impl Vm {
     /// Compiles and runs `source` with `globals` as its namespace.
     pub fn run_source(&mut self, source: &str, filename: &str, globals: Rc<PyDict>) -> PyResult<Value> {
         self.interp.sources.borrow_mut().insert(filename.to_string(), Rc::from(source));
-        let code = match crate::parser::parse_module(source, filename)
-            .and_then(|m| crate::compiler::compile(&m, filename, crate::compiler::Mode::Module))
-        {
-            Ok(c) => c,
-            Err(se) => return Err(self.syntax_error_exception(&se)),
+        let code = self.compile_source(source, filename)?;
+        self.run_code(code, globals)
+    }
+
+    /// Runs embedded module `name` (compiled once per build, then loaded from the cache).
+    pub fn run_embedded(&mut self, name: &str, source: &str, globals: Rc<PyDict>) -> PyResult<Value> {
+        let filename = format!("<frozen {name}>");
+        let code = match crate::compiler::cache::load(name, source, &filename) {
+            Some(code) => code,
+            None => {
+                let code = self.compile_source(source, &filename)?;
+                crate::compiler::cache::store(name, source, &code);
+                code
+            }
         };
+        self.run_code(code, globals)
+    }
+
+    fn compile_source(&self, source: &str, filename: &str) -> PyResult<Rc<crate::bytecode::CodeObject>> {
+        crate::parser::parse_module(source, filename)
+            .and_then(|m| crate::compiler::compile(&m, filename, crate::compiler::Mode::Module))
+            .map_err(|se| self.syntax_error_exception(&se))
+    }
+
+    fn run_code(&mut self, code: Rc<crate::bytecode::CodeObject>, globals: Rc<PyDict>) -> PyResult<Value> {
         let frame = Frame::new(code, globals, Vec::new(), &[]);
         match self.execute(Box::new(frame), None)? {
             ExecResult::Return(v) => Ok(v),

@@ -45,8 +45,7 @@ pub fn load_builtin(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         let Value::Module(m) = &module else { unreachable!("new_module makes a module") };
         // Registered first, so that a module importing itself (or a cycle) finds it.
         vm.interp.modules.borrow_mut().insert(name.to_string(), module.clone());
-        let filename = format!("<frozen {name}>");
-        if let Err(e) = vm.run_source(source, &filename, m.dict.clone()) {
+        if let Err(e) = vm.run_embedded(name, source, m.dict.clone()) {
             vm.interp.modules.borrow_mut().remove(name);
             return Err(e);
         }
