@@ -396,10 +396,14 @@ impl CodeObject {
         self.lines.get(pc).copied().unwrap_or(self.firstlineno)
     }
 
-    /// The innermost handler covering instruction `pc`.
+    /// The innermost handler covering instruction `pc`: the first entry that covers it, since
+    /// the compiler adds a statement's entries after those of the statements nested in it.
+    /// (Not the narrowest range: a `try` whose body returns through `finally` splits the
+    /// finally's range around the inlined copy, and a piece can be narrower than the inner
+    /// `except` range that must win.)
     pub fn handler_for(&self, pc: usize) -> Option<&ExceptionEntry> {
         let pc = pc as u32;
-        self.exception_table.iter().filter(|e| e.start <= pc && pc < e.end).min_by_key(|e| e.end - e.start)
+        self.exception_table.iter().find(|e| e.start <= pc && pc < e.end)
     }
 
     /// `tpy --dis`: a listing of this code object and the ones nested in it.

@@ -39,6 +39,12 @@ enum Block {
         brk: Label,
         cont: Label,
     },
+    /// Inside the body of try/except: nothing to run on the way out, but the code that leaves
+    /// (an outer `finally` inlined for `return`/`break`) must not be caught by its handlers.
+    TryBody(Holes),
+    /// Inside a `finally` body inlined for a `return`: the return value is on the stack, to
+    /// be dropped if the body leaves by `break`/`continue`/`return` of its own.
+    PopValue,
     /// Inside `try` of try/finally: the finally body must run on the way out.
     Finally(Rc<Vec<ast::Stmt>>, Holes),
     /// Inside an `except` handler: the saved exception is on the stack; `name` is unbound after.

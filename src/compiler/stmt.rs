@@ -435,8 +435,18 @@ impl Compiler {
         };
         match b {
             Block::For { .. } => under(self, Instr::PopTop),
-            Block::While { .. } => {}
-            Block::Finally(body, _) => self.stmts(body)?,
+            Block::While { .. } | Block::TryBody(_) => {}
+            Block::Finally(body, _) => {
+                if keep_top {
+                    self.unit().blocks.push(Block::PopValue);
+                }
+                let r = self.stmts(body);
+                if keep_top {
+                    self.unit().blocks.pop();
+                }
+                r?
+            }
+            Block::PopValue => under(self, Instr::PopTop),
             Block::Handler { name, .. } => {
                 under(self, Instr::PopExcept);
                 if let Some(n) = name {
@@ -488,9 +498,13 @@ impl Compiler {
         let end = self.new_label();
         let depth = self.code().depth;
         let start = self.code().pc();
+        let body_holes = Holes::default();
+        self.unit().blocks.push(Block::TryBody(body_holes.clone()));
         self.stmts(body)?;
+        self.unit().blocks.pop();
         let stop = self.code().pc();
-        self.code().add_handler(start, stop, handler, depth);
+        let body_holes = body_holes.borrow().clone();
+        self.code().add_handler_with_holes(start, stop, handler, depth, &body_holes);
         self.stmts(orelse)?;
         self.code().jump(end);
 
@@ -834,8 +848,8 @@ fn docstring(body: &[Stmt]) -> Option<&str> {
 
 fn block_holes(b: &Block) -> Option<Holes> {
     match b {
-        Block::Finally(_, h) | Block::FinallyExc(h) => Some(h.clone()),
+        Block::Finally(_, h) | Block::FinallyExc(h) | Block::TryBody(h) => Some(h.clone()),
         Block::Handler { holes, .. } | Block::With { holes, .. } => Some(holes.clone()),
-        Block::For { .. } | Block::While { .. } => None,
+        Block::For { .. } | Block::While { .. } | Block::PopValue => None,
     }
 }
