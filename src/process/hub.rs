@@ -211,7 +211,7 @@ fn queue_put(q: &ChanQueue, data: Vec<u8>, timeout: Timeout) -> Resp {
     let r = match timeout {
         None => q.tx.send(data).map_err(|_| ()),
         Some(t) if t <= 0.0 => q.tx.try_send(data).map_err(|e| if let TrySendError::Full(_) = e {}),
-        Some(t) => q.tx.send_timeout(data, Duration::from_secs_f64(t)).map_err(|e| if let SendTimeoutError::Timeout(_) = e {}),
+        Some(t) => q.tx.send_timeout(data, Duration::from_secs_f64(t.min(1e9))).map_err(|e| if let SendTimeoutError::Timeout(_) = e {}),
     };
     if r.is_ok() {
         Resp::Ok

@@ -143,12 +143,15 @@ fn wait_limit(vm: &mut Vm, mut args: Args) -> PyResult<Option<Duration>> {
     if args.pos.len() > 3 {
         return Err(vm.type_error(format!("acquire() takes at most 2 arguments ({} given)", args.pos.len() - 1)));
     }
+    // CPython 3.11 parses `blocking` as a C int, not by truth.
     let blocking = match blocking {
-        Some(b) => vm.is_true(&b)?,
+        Some(Value::Bool(b)) => b,
+        Some(Value::Int(i)) => i != 0,
+        Some(other) => return Err(vm.type_error(format!("'{}' object cannot be interpreted as an integer", vm.type_name(&other)))),
         None => true,
     };
     let timeout = match timeout {
-        Some(t) => crate::runtime::methods::float::to_float(vm, &t)?,
+        Some(t) => crate::runtime::modules::time::seconds_arg(vm, &t)?,
         None => -1.0,
     };
     if !blocking && timeout != -1.0 {

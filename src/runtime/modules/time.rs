@@ -38,19 +38,26 @@ fn thread_time(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
     Ok(Value::Float(crate::platform::thread_cpu_time()))
 }
 
+/// Seconds as CPython's `_PyTime_FromSecondsObject` reads them (sleeps, lock timeouts): a
+/// float must be a number within ±2**63 ns, an int must fit in nanoseconds too.
+pub fn seconds_arg(vm: &Vm, v: &Value) -> PyResult<f64> {
+    const LIMIT: f64 = 9_223_372_036.854_775_808;
+    match v {
+        Value::Float(f) if f.is_nan() => Err(vm.value_error("Invalid value NaN (not a number)")),
+        Value::Float(f) if !(-LIMIT..LIMIT).contains(f) => Err(vm.overflow_error("timestamp out of range for platform time_t")),
+        Value::Float(f) => Ok(*f),
+        Value::Bool(b) => Ok(*b as i64 as f64),
+        Value::Int(i) if i.unsigned_abs() <= 9_223_372_036 => Ok(*i as f64),
+        Value::Int(_) | Value::BigInt(_) => Err(vm.overflow_error("timestamp too large to convert to C _PyTime_t")),
+        other => Err(vm.type_error(format!("'{}' object cannot be interpreted as an integer", vm.type_name(other)))),
+    }
+}
+
 fn sleep(vm: &mut Vm, args: Args) -> PyResult<Value> {
     vm.check_args("sleep", &args, 1, 1)?;
-    let secs = match &args.pos[0] {
-        Value::Int(i) => *i as f64,
-        Value::Float(f) => *f,
-        Value::Bool(b) => *b as i64 as f64,
-        other => return Err(vm.type_error(format!("'{}' object cannot be interpreted as an integer", vm.type_name(other)))),
-    };
+    let secs = seconds_arg(vm, &args.pos[0])?;
     if secs < 0.0 {
         return Err(vm.value_error("sleep length must be non-negative"));
-    }
-    if !secs.is_finite() {
-        return Err(vm.overflow_error("sleep length is too large"));
     }
     let deadline = Duration::try_from_secs_f64(secs).ok().and_then(|d| std::time::Instant::now().checked_add(d));
     let Some(deadline) = deadline else { return Err(vm.overflow_error("timestamp too large to convert to C _PyTime_t")) };
