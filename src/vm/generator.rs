@@ -53,10 +53,20 @@ impl Vm {
         };
         g.started.set(true);
         g.running.set(true);
+        // The generator's own handled exception, if it has one, else the caller's shows
+        // through (CPython walks the exc_info chain past generators handling nothing).
+        let outer = self.handled.clone();
+        if let Some(own) = g.exc_state.borrow_mut().take() {
+            self.handled = Some(own);
+        }
         let r = self.execute(frame, throw);
         g.running.set(false);
+        let inner = std::mem::replace(&mut self.handled, outer);
         match r {
             Ok(ExecResult::Yield(v, frame)) => {
+                let outer = self.handled.as_ref();
+                let own = inner.filter(|e| !outer.is_some_and(|o| o.is(e)));
+                *g.exc_state.borrow_mut() = own;
                 *g.frame.borrow_mut() = Some(frame);
                 Ok(GenStep::Yielded(v))
             }
@@ -161,7 +171,13 @@ impl Vm {
     pub fn run_pending_closes(&mut self) {
         while self.interp.close_queue.has_pending() {
             for g in self.interp.close_queue.take() {
-                if let Err(e) = self.close_generator(&g) {
+                let finalizer = self.asyncgen_hooks.1.clone();
+                let r = match finalizer {
+                    // An event loop runs: it schedules `aclose()` (sys.set_asyncgen_hooks).
+                    Some(f) if g.kind == GenKind::AsyncGenerator => self.call(&f, Args::new([Value::Generator(g.clone())])).map(drop),
+                    _ => self.close_generator(&g),
+                };
+                if let Err(e) = r {
                     let what = format!("<generator object {} at {:#x}>", g.qualname.as_str(), Rc::as_ptr(&g) as usize);
                     self.flush_stdout();
                     self.write_stderr(&format!("Exception ignored in: {what}\n"));

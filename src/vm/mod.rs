@@ -78,6 +78,8 @@ pub struct Vm {
     pub depth: usize,
     /// The exception being handled (`sys.exc_info()`, bare `raise`, implicit chaining).
     pub handled: Option<Value>,
+    /// `sys.set_asyncgen_hooks`: (firstiter, finalizer), per thread as in CPython.
+    pub asyncgen_hooks: (Option<Value>, Option<Value>),
     /// Objects whose repr is being computed (to print `[...]` for recursive containers).
     pub repr_guard: Vec<usize>,
     /// Nested `execute` calls on this thread (native recursion through builtins).
@@ -134,6 +136,7 @@ impl Vm {
             frames: Vec::new(),
             depth: 0,
             handled: None,
+            asyncgen_hooks: (None, None),
             gil,
             repr_guard: Vec::new(),
             native_depth: 0,

@@ -1,6 +1,6 @@
 //! Generator and coroutine methods: `send`, `throw`, `close`, `__next__`, `__iter__`.
 
-use crate::runtime::objects::{Args, NativeFn, PyGenerator};
+use crate::runtime::objects::{Args, GenKind, NativeFn, PyGenerator};
 use crate::runtime::value::Value;
 use crate::vm::generator::GenStep;
 use crate::vm::{PyResult, Vm};
@@ -24,7 +24,7 @@ fn step_result(vm: &Vm, step: GenStep) -> PyResult<Value> {
 fn send(vm: &mut Vm, args: Args) -> PyResult<Value> {
     vm.check_args("send", &args, 2, 2)?;
     let g = this(vm, &args)?;
-    if g.is_finished() {
+    if g.is_finished() && g.kind != GenKind::Coroutine {
         return Err(vm.stop_iteration(None));
     }
     let step = vm.resume_generator(&g, args.pos[1].clone(), None)?;
@@ -33,7 +33,7 @@ fn send(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 fn next(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let g = this(vm, &args)?;
-    if g.is_finished() {
+    if g.is_finished() && g.kind != GenKind::Coroutine {
         return Err(vm.stop_iteration(None));
     }
     let step = vm.resume_generator(&g, Value::None, None)?;

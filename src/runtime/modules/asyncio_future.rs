@@ -144,7 +144,7 @@ fn cancel_value(vm: &mut Vm, v: &Value, msg: Value) -> PyResult<bool> {
     if let Value::Native(n) = v {
         if let Some(f) = FutureData::of(n) {
             return Ok(match &f.task {
-                Some(t) => task_cancel(n, f, t, msg),
+                Some(t) => task_cancel(vm, n, f, t, msg)?,
                 None => future_cancel(v, f, msg),
             });
         }
@@ -157,10 +157,10 @@ fn cancel_value(vm: &mut Vm, v: &Value, msg: Value) -> PyResult<bool> {
 
 // ---- tasks ----
 
-fn task_cancel(task: &Rc<NativeObject>, f: &FutureData, t: &TaskData, msg: Value) -> bool {
+fn task_cancel(vm: &mut Vm, task: &Rc<NativeObject>, f: &FutureData, t: &TaskData, msg: Value) -> PyResult<bool> {
     f.log_tb.set(false);
     if f.done() {
-        return false;
+        return Ok(false);
     }
     t.num_cancels.set(t.num_cancels.get() + 1);
     let waiter = t.waiter.borrow().clone();
@@ -169,22 +169,27 @@ fn task_cancel(task: &Rc<NativeObject>, f: &FutureData, t: &TaskData, msg: Value
         t.must_cancel.set(true);
         f.set_cancel_msg(msg);
         loop_of_future(f).push_ready(Value::Native(task.clone()), SmallVec::new());
-        return true;
+        return Ok(true);
     }
-    if let Some(n) = native_of(&waiter) {
-        if let Some(wf) = FutureData::of(&n) {
-            let cancelled = match &wf.task {
-                Some(wt) => task_cancel(&n, wf, wt, msg.clone()),
+    // The awaited future is cancelled first (a Python subclass by its own `cancel`, as
+    // `gather`'s future, which cancels its children and completes when they are done).
+    let cancelled = match (&waiter, native_of(&waiter)) {
+        (Value::Native(_), Some(n)) => match FutureData::of(&n) {
+            Some(wf) => match &wf.task {
+                Some(wt) => task_cancel(vm, &n, wf, wt, msg.clone())?,
                 None => future_cancel(&waiter, wf, msg.clone()),
-            };
-            if cancelled {
-                return true;
-            }
-        }
+            },
+            None => false,
+        },
+        (Value::None, _) => false,
+        _ => cancel_value(vm, &waiter, msg.clone())?,
+    };
+    if cancelled {
+        return Ok(true);
     }
     t.must_cancel.set(true);
     f.set_cancel_msg(msg);
-    true
+    Ok(true)
 }
 
 /// Runs one handle whose callback is a task: a step, a step with an exception, or a wakeup.
@@ -411,7 +416,9 @@ pub fn is_native_awaitable(n: &NativeObject) -> bool {
 pub fn is_coroutine(v: &Value) -> bool {
     match v {
         Value::Generator(g) => g.kind == GenKind::Coroutine,
-        Value::Native(n) => SleepObj::of(n).is_some(),
+        // `agen.aclose()` and friends: CPython's Coroutine ABC accepts them (the loop's
+        // async-generator finalizer runs `aclose()` as a task).
+        Value::Native(n) => SleepObj::of(n).is_some() || n.downcast::<crate::runtime::methods::async_gen::Step>().is_some(),
         _ => false,
     }
 }
@@ -510,7 +517,7 @@ fn f_cancel(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let msg = kw_or_pos(&mut args, "msg", 1);
     let f = fd(&n);
     Ok(Value::Bool(match &f.task {
-        Some(t) => task_cancel(&n, f, t, msg),
+        Some(t) => task_cancel(vm, &n, f, t, msg)?,
         None => future_cancel(&me, f, msg),
     }))
 }

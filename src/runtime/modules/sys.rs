@@ -38,8 +38,15 @@ fn getswitchinterval(vm: &mut Vm, _args: Args) -> PyResult<Value> {
 }
 
 fn setswitchinterval(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("setswitchinterval", &args, 1, 1)?;
-    let f = crate::runtime::methods::float::to_float(vm, &args.pos[0])?;
+    vm.check_args("sys.setswitchinterval", &args, 1, 1)?;
+    // PyFloat_AsDouble: numbers only, no parsing of strings.
+    let f = match &args.pos[0] {
+        Value::Float(f) => *f,
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Instance(_) => {
+            crate::runtime::methods::float::to_float(vm, &args.pos[0])?
+        }
+        other => return Err(vm.type_error(format!("must be real number, not {}", vm.type_name(other)))),
+    };
     if f <= 0.0 {
         return Err(vm.value_error("switch interval must be strictly positive"));
     }
@@ -52,6 +59,33 @@ fn exc_info(vm: &mut Vm, _args: Args) -> PyResult<Value> {
         Some(e) => Value::tuple(vec![Value::Class(vm.type_of(&e)), e, Value::None]),
         None => Value::tuple(vec![Value::None, Value::None, Value::None]),
     })
+}
+
+/// `sys.set_asyncgen_hooks(firstiter=..., finalizer=...)`: an argument left out keeps its hook.
+fn set_asyncgen_hooks(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let firstiter = args.take_kw("firstiter").or_else(|| args.pos.first().cloned());
+    let finalizer = args.take_kw("finalizer").or_else(|| args.pos.get(1).cloned());
+    for (name, v) in [("firstiter", &firstiter), ("finalizer", &finalizer)] {
+        if let Some(v) = v {
+            let callable = crate::runtime::builtins::core::callable(vm, Args::new([v.clone()]))?;
+            if !v.is_none() && !vm.is_true(&callable)? {
+                return Err(vm.type_error(format!("callable {name} expected, got {}", vm.type_name(v))));
+            }
+        }
+    }
+    let hook = |v: Value| (!v.is_none()).then_some(v);
+    if let Some(f) = firstiter {
+        vm.asyncgen_hooks.0 = hook(f);
+    }
+    if let Some(f) = finalizer {
+        vm.asyncgen_hooks.1 = hook(f);
+    }
+    Ok(Value::None)
+}
+
+fn get_asyncgen_hooks(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    let (a, b) = vm.asyncgen_hooks.clone();
+    Ok(Value::tuple(vec![a.unwrap_or(Value::None), b.unwrap_or(Value::None)]))
 }
 
 fn intern(vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -67,6 +101,8 @@ pub const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("setswitchinterval", setswitchinterval),
     ("exc_info", exc_info),
     ("intern", intern),
+    ("set_asyncgen_hooks", set_asyncgen_hooks),
+    ("get_asyncgen_hooks", get_asyncgen_hooks),
 ];
 
 fn stream_of(vm: &Vm, args: &Args) -> PyResult<Stream> {

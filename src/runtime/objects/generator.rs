@@ -19,6 +19,10 @@ pub struct PyGenerator {
     pub running: Cell<bool>,
     /// True once the frame has run at least once (a fresh generator accepts only `send(None)`).
     pub started: Cell<bool>,
+    /// The exception its frame was handling when it last suspended (CPython's `gi_exc_state`):
+    /// each generator or coroutine keeps its own, so a bare `raise` after a `yield` or `await`
+    /// re-raises its exception, not another task's.
+    pub exc_state: RefCell<Option<crate::runtime::value::Value>>,
     pub kind: GenKind,
     pub name: Rc<PyStr>,
     pub qualname: Rc<PyStr>,
@@ -55,6 +59,7 @@ impl PyGenerator {
             frame: RefCell::new(Some(frame)),
             running: Cell::new(false),
             started: Cell::new(false),
+            exc_state: RefCell::new(None),
             kind,
             name,
             qualname,
@@ -69,7 +74,7 @@ impl PyGenerator {
 
 impl Drop for PyGenerator {
     fn drop(&mut self) {
-        if self.kind != GenKind::Generator || !self.started.get() {
+        if self.kind == GenKind::Coroutine || !self.started.get() {
             return;
         }
         let Some(frame) = self.frame.get_mut().take() else { return };
@@ -82,6 +87,7 @@ impl Drop for PyGenerator {
             frame: RefCell::new(Some(frame)),
             running: Cell::new(false),
             started: Cell::new(true),
+            exc_state: RefCell::new(self.exc_state.get_mut().take()),
             kind: self.kind,
             name: self.name.clone(),
             qualname: self.qualname.clone(),

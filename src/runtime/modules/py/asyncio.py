@@ -8,6 +8,7 @@ Synchronisation primitives and queues are in _asyncio_sync, streams in _asyncio_
 """
 
 import _asyncio
+import sys as _sys
 from _asyncio import Handle, TimerHandle, Future, Task, CancelledError, InvalidStateError, sleep
 
 _PENDING = 'PENDING'
@@ -134,10 +135,17 @@ class BaseEventLoop(_asyncio.Loop):
         if _get_running_loop() is not None:
             raise RuntimeError('Cannot run the event loop while another loop is running')
         _set_running_loop(self)
+        old_hooks = _sys.get_asyncgen_hooks()
+        _sys.set_asyncgen_hooks(finalizer=self._asyncgen_finalizer_hook)
         try:
             self._run_forever()
         finally:
             _set_running_loop(None)
+            _sys.set_asyncgen_hooks(*old_hooks)
+
+    def _asyncgen_finalizer_hook(self, agen):
+        # An async generator dropped while suspended in try/with: close it in a task.
+        self.call_soon_threadsafe(self.create_task, agen.aclose())
 
     def run_until_complete(self, future):
         if self.is_closed():
@@ -318,6 +326,7 @@ def run(main, *, debug=None):
     finally:
         try:
             _cancel_all_tasks(loop)
+            loop.run_until_complete(loop.shutdown_asyncgens())
             loop.run_until_complete(loop.shutdown_default_executor())
         finally:
             loop.close()
