@@ -41,7 +41,7 @@ fn thread_time(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
 /// Seconds as CPython's `_PyTime_FromSecondsObject` reads them (sleeps, lock timeouts): a
 /// float must be a number within ±2**63 ns, an int must fit in nanoseconds too.
 pub fn seconds_arg(vm: &Vm, v: &Value) -> PyResult<f64> {
-    const LIMIT: f64 = 9_223_372_036.854_775_808;
+    const LIMIT: f64 = 9_223_372_036.854_776; // 2**63 ns
     match v {
         Value::Float(f) if f.is_nan() => Err(vm.value_error("Invalid value NaN (not a number)")),
         Value::Float(f) if !(-LIMIT..LIMIT).contains(f) => Err(vm.overflow_error("timestamp out of range for platform time_t")),
