@@ -330,6 +330,9 @@ pub mod flags {
     pub const MODULE: u32 = 64;
     /// `consts[0]` is the function's docstring.
     pub const DOCSTRING: u32 = 128;
+    /// Library code that CPython implements in C (deque, heapq, itertools...): the GIL is
+    /// never handed over at its check points, so another thread cannot see it half done.
+    pub const ATOMIC: u32 = 256;
 }
 
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
@@ -381,6 +384,18 @@ pub struct GlobalCacheEntry {
 impl CodeObject {
     pub fn has_flag(&self, flag: u32) -> bool {
         self.flags & flag != 0
+    }
+
+    /// Sets `flags::ATOMIC` on this code and every code object nested in it.
+    pub fn mark_atomic(&mut self) {
+        self.flags |= flags::ATOMIC;
+        for c in &mut self.consts {
+            if let Value::Code(inner) = c {
+                if let Some(inner) = Rc::get_mut(inner) {
+                    inner.mark_atomic();
+                }
+            }
+        }
     }
 
     pub fn is_generator_like(&self) -> bool {

@@ -140,20 +140,20 @@ impl Vm {
     /// The check point: one relaxed load; hands the GIL over if another thread asked for it,
     /// raises `KeyboardInterrupt` in the main thread after SIGINT.
     #[inline]
-    fn check_point(&mut self) -> PyResult<()> {
+    fn check_point(&mut self, f: &Frame) -> PyResult<()> {
         let flags = self.interp.gil.eval_breaker.load(Ordering::Relaxed);
         if flags != 0 {
-            return self.handle_eval_breaker(flags);
+            return self.handle_eval_breaker(flags, f);
         }
         Ok(())
     }
 
     #[cold]
-    fn handle_eval_breaker(&mut self, flags: u32) -> PyResult<()> {
+    fn handle_eval_breaker(&mut self, flags: u32, f: &Frame) -> PyResult<()> {
         if flags & PENDING_CALLS != 0 {
             self.check_signals()?;
         }
-        if flags & GIL_DROP_REQUEST != 0 {
+        if flags & GIL_DROP_REQUEST != 0 && !f.code.has_flag(crate::bytecode::flags::ATOMIC) {
             self.gil.forced_switch();
         }
         Ok(())
@@ -167,7 +167,7 @@ impl Vm {
         }
         let caller = std::mem::replace(f, new);
         self.frames.push(caller);
-        self.check_point()
+        self.check_point(f)
     }
 
     /// The loop, in two builds: `EVERY` (`-X switch=every-instruction`) puts a check point
@@ -175,7 +175,7 @@ impl Vm {
     fn run<const EVERY: bool>(&mut self, f: &mut Box<Frame>, base: usize) -> PyResult<Flow> {
         loop {
             if EVERY {
-                self.check_point()?;
+                self.check_point(f)?;
             }
             let ins = f.code.instructions[f.pc];
             f.pc += 1;
@@ -344,7 +344,7 @@ impl Vm {
                     f.stack.truncate(method_pos);
                     if let Some(result) = self.call_or_push(f, callable, args)? {
                         f.stack.push(result);
-                        self.check_point()?;
+                        self.check_point(f)?;
                     }
                 }
                 Instr::Call { argc } => {
@@ -369,7 +369,7 @@ impl Vm {
                     let callable = pop(f);
                     if let Some(result) = self.call_or_push(f, callable, args)? {
                         f.stack.push(result);
-                        self.check_point()?;
+                        self.check_point(f)?;
                     }
                 }
                 Instr::CallKw { argc } => {
@@ -382,7 +382,7 @@ impl Vm {
                     let kw = names.items.iter().zip(kw_vals).map(|(k, v)| (k.as_pystr().expect("kw name").clone(), v)).collect();
                     let result = self.call(&callable, Args { pos: all.into_iter().collect(), kw })?;
                     f.stack.push(result);
-                    self.check_point()?;
+                    self.check_point(f)?;
                 }
                 Instr::CallFunctionEx { has_kwargs } => {
                     let kwargs = if has_kwargs { Some(pop(f)) } else { None };
@@ -390,7 +390,7 @@ impl Vm {
                     let callable = pop(f);
                     let result = self.call_ex(&callable, args, kwargs)?;
                     f.stack.push(result);
-                    self.check_point()?;
+                    self.check_point(f)?;
                 }
                 Instr::BinarySubscr => {
                     let index = pop(f);
@@ -606,7 +606,7 @@ impl Vm {
                 Instr::Jump { target } => f.pc = target as usize,
                 Instr::JumpBackward { target } => {
                     f.pc = target as usize;
-                    self.check_point()?;
+                    self.check_point(f)?;
                 }
                 Instr::PopJumpIfFalse { target } => {
                     let v = pop(f);

@@ -84,7 +84,12 @@ impl Vm {
         let code = match crate::compiler::cache::load(name, source, &filename) {
             Some(code) => code,
             None => {
-                let code = self.compile_source(source, &filename)?;
+                let mut code = self.compile_source(source, &filename)?;
+                if crate::runtime::modules::ATOMIC_MODULES.contains(&name) {
+                    if let Some(c) = Rc::get_mut(&mut code) {
+                        c.mark_atomic();
+                    }
+                }
                 crate::compiler::cache::store(name, source, &code);
                 code
             }

@@ -38,6 +38,11 @@ pub const PYTHON_MODULES: &[(&str, &str)] = &[
     ("concurrent.futures.process", include_str!("py/concurrent/futures/process.py")),
 ];
 
+/// Embedded modules that stand for CPython's C modules (`_collections`, `_heapq`,
+/// `itertools`, `_functools`): their code runs without GIL switches (`flags::ATOMIC`), so
+/// that a `deque` or a heap shared by threads is as safe as CPython's.
+pub const ATOMIC_MODULES: &[&str] = &["collections", "heapq", "itertools", "functools"];
+
 /// The builtin module `name`, built fresh (the caller caches it in `sys.modules`).
 pub fn load_builtin(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
     if let Some((_, source)) = PYTHON_MODULES.iter().find(|(n, _)| *n == name) {
