@@ -10,9 +10,33 @@ use std::rc::Rc;
 
 impl Vm {
     pub fn import_module(&mut self, name: &str) -> PyResult<Value> {
+        self.wait_for_import(name);
         if let Some(m) = self.interp.modules.borrow().get(name) {
             return Ok(m.clone());
         }
+        self.interp.importing.borrow_mut().insert(name.to_string(), crate::platform::thread_ident());
+        let r = self.find_and_load(name);
+        self.interp.importing.borrow_mut().remove(name);
+        let done = self.interp.import_done.clone();
+        let _guard = done.0.lock();
+        done.1.notify_all();
+        r
+    }
+
+    /// Waits, with the GIL released, while another thread runs the body of module `name`
+    /// (the same thread re-importing it, a circular import, gets the partial module).
+    fn wait_for_import(&mut self, name: &str) {
+        let me = crate::platform::thread_ident();
+        while self.interp.importing.borrow().get(name).is_some_and(|&t| t != me) {
+            let done = self.interp.import_done.clone();
+            self.allow_threads(move || {
+                let mut g = done.0.lock();
+                done.1.wait_for(&mut g, std::time::Duration::from_millis(5));
+            });
+        }
+    }
+
+    fn find_and_load(&mut self, name: &str) -> PyResult<Value> {
         if let Some((parent, _)) = name.rsplit_once('.') {
             self.import_module(parent)?;
             if let Some(m) = self.interp.modules.borrow().get(name) {

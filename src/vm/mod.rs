@@ -46,6 +46,12 @@ pub struct Interpreter {
     pub builtins: Rc<PyDict>,
     /// `sys.modules`.
     pub modules: RefCell<HashMap<String, Value>>,
+    /// Modules being initialised, by the thread running their body (CPython's per-module
+    /// import locks): another thread importing one waits until it is complete.
+    pub importing: RefCell<HashMap<String, u64>>,
+    /// Signalled when a module finishes initialising (waits also time out, so a missed
+    /// signal costs at most one timeout).
+    pub import_done: Arc<(parking_lot::Mutex<()>, parking_lot::Condvar)>,
     pub gil: Arc<Gil>,
     pub recursion_limit: Cell<usize>,
     /// Python threads started and not yet finished (`threading.active_count()` minus main).
@@ -104,6 +110,8 @@ impl Interpreter {
             types,
             builtins,
             modules: RefCell::new(HashMap::new()),
+            importing: RefCell::new(HashMap::new()),
+            import_done: Arc::default(),
             gil: Gil::new(),
             recursion_limit: Cell::new(1000),
             thread_count: Cell::new(0),
