@@ -562,6 +562,11 @@ class MaybeEncodingError(Exception):
         return "Error sending result: '%s'. Reason: '%s'" % (self.value, self.exc)
 
 
+def _flush_std():
+    _sys.stdout.flush()
+    _sys.stderr.flush()
+
+
 _STARMAP = 0
 _MAP = 1
 _APPLY = 2
@@ -585,6 +590,8 @@ def _pool_worker(inq, outq, initializer, initargs):
             ok = True
         except Exception as e:
             ok, result = False, e
+        # The pool may terminate this worker as soon as the result arrives: print first.
+        _flush_std()
         try:
             outq.put((job, i, ok, result))
         except Exception as e:
