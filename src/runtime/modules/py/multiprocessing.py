@@ -207,7 +207,9 @@ class Process:
             if e.code is None:
                 exitcode = 0
             elif isinstance(e.code, int):
-                exitcode = e.code
+                # CPython's os._exit takes a C int: bools count as ints, a code out of range
+                # fails with OverflowError, so the child exits with 1.
+                exitcode = int(e.code) if -0x80000000 <= e.code <= 0x7FFFFFFF else 1
             else:
                 _sys.stderr.write(str(e.code) + "\n")
                 exitcode = 1
