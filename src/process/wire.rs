@@ -576,6 +576,9 @@ pub fn find_global(vm: &mut Vm, module: &str, qualname: &str) -> PyResult<Value>
             let m = vm.interp.modules.borrow().get("__main__").cloned();
             m.ok_or_else(|| vm.attribute_error(format!("Can't get attribute '{qualname}' on <module '__main__'>")))?
         }
+        // CPython's multiprocessing is a package (its classes name `multiprocessing.pool` and
+        // such as their module); tpy's is one module.
+        m if m.starts_with("multiprocessing.") => vm.import_module("multiprocessing")?,
         _ => vm.import_module(module)?,
     };
     if let Value::Module(m) = &obj {

@@ -36,6 +36,16 @@ class PicklingError(Exception):
 PicklingError.__module__ = "_pickle"
 
 
+def _set_module(module, *classes):
+    # CPython's multiprocessing is a package: tracebacks and reprs name these submodules (the
+    # wire format resolves them to this module).
+    for c in classes:
+        c.__module__ = module
+
+
+_set_module("multiprocessing.context", ProcessError, BufferTooShort, TimeoutError, AuthenticationError)
+
+
 # multiprocessing.Queue raises queue.Empty and queue.Full: _multiprocessing imports the queue
 # module when it first raises one (importing it here would slow every child's start-up).
 
@@ -552,6 +562,14 @@ def _queue_empty():
 # ---- pools
 
 
+class ExceptionWithTraceback:
+    """What a pool worker sends for an exception in CPython; here only named by the repr of a
+    MaybeEncodingError when the exception could not be sent."""
+
+    def __init__(self, exc):
+        self.exc = exc
+
+
 class MaybeEncodingError(Exception):
     """Wraps an exception or result that could not be sent back to the parent."""
 
@@ -597,7 +615,7 @@ def _pool_worker(inq, outq, initializer, initargs):
         try:
             outq.put((job, i, ok, result))
         except Exception as e:
-            outq.put((job, i, False, MaybeEncodingError(e, result)))
+            outq.put((job, i, False, MaybeEncodingError(e, result if ok else ExceptionWithTraceback(result))))
 
 
 class ApplyResult:
@@ -870,6 +888,15 @@ class Pool:
 
     def __repr__(self):
         return "<multiprocessing.pool.Pool state=%s pool_size=%d>" % (self._state, len(self._pool))
+
+
+_set_module("multiprocessing.pool", ExceptionWithTraceback, MaybeEncodingError, ApplyResult, MapResult, Pool)
+_set_module("multiprocessing.context", Process)
+_set_module("multiprocessing.process", _MainProcess, _ParentProcess)
+_set_module("multiprocessing.queues", Queue, SimpleQueue)
+_set_module("multiprocessing.connection", Connection)
+_set_module("multiprocessing.synchronize", Lock, RLock)
+_set_module("multiprocessing.sharedctypes", Synchronized)
 
 
 def get_start_method(allow_none=False):
