@@ -67,6 +67,21 @@ class _ProcessState:
 
 _state = _ProcessState()
 
+# True while a Process is being encoded for its child: queues, locks and shared values cross
+# only then, as CPython's context.assert_spawning allows.
+_spawning = False
+
+
+def _assert_spawning(obj):
+    if not _spawning:
+        raise RuntimeError(
+            "%s objects should only be shared between processes through inheritance" % type(obj).__name__)
+
+
+def _spawn_only_state(self):
+    _assert_spawning(self)
+    return self.__dict__
+
 
 class Process:
     def __init__(self, group=None, target=None, name=None, args=(), kwargs=None, *, daemon=None):
@@ -96,7 +111,13 @@ class Process:
         assert self._parent_pid == _os.getpid(), "can only start a process object created by current process"
         assert not current_process().daemon, "daemonic processes are not allowed to have children"
         _cleanup()
-        self._popen = _mp.spawn(_mp.dumps(self), _mp.Popen)
+        global _spawning
+        _spawning = True
+        try:
+            payload = _mp.dumps(self)
+        finally:
+            _spawning = False
+        self._popen = _mp.spawn(payload, _mp.Popen)
         _state.children.append(self)
 
     def terminate(self):
@@ -332,6 +353,8 @@ def _child_main(data):
 
 
 class Queue:
+    __getstate__ = _spawn_only_state
+
     def __init__(self, maxsize=0):
         self._maxsize = maxsize if maxsize > 0 else 0
         self._h = _mp.queue_new(self._maxsize)
@@ -450,6 +473,8 @@ def Pipe(duplex=True):
 
 
 class Lock:
+    __getstate__ = _spawn_only_state
+
     _recursive = False
 
     def __init__(self):
@@ -512,6 +537,8 @@ _ZERO = {"c": b"\x00", "u": "\x00", "d": 0.0, "f": 0.0}
 
 
 class Synchronized:
+    __getstate__ = _spawn_only_state
+
     def __init__(self, typecode, value, lock):
         self._typecode = typecode
         self._h = _mp.cell_new(_convert(typecode, value))
@@ -731,8 +758,18 @@ class Pool:
         self._check_running()
         result = ApplyResult(self, callback, error_callback)
         job = self._new_job(result)
-        self._inq.put((job, 0, func, _APPLY, (tuple(args), dict(kwds))))
+        self._send(job, 0, (job, 0, func, _APPLY, (tuple(args), dict(kwds))))
         return result
+
+    def _send(self, job, i, task):
+        # A task that cannot be sent fails its result (on get), as CPython's task handler.
+        try:
+            self._inq.put(task)
+        except Exception as e:
+            result = self._jobs[job]
+            result._set(i, False, e)
+            if result._ready:
+                del self._jobs[job]
 
     def apply(self, func, args=(), kwds={}):
         return self.apply_async(func, args, kwds).get()
@@ -751,7 +788,7 @@ class Pool:
         if nchunks:
             job = self._new_job(result)
             for i in range(nchunks):
-                self._inq.put((job, i, func, kind, items[i * chunksize:(i + 1) * chunksize]))
+                self._send(job, i, (job, i, func, kind, items[i * chunksize:(i + 1) * chunksize]))
         return result
 
     def map_async(self, func, iterable, chunksize=None, callback=None, error_callback=None):
