@@ -696,12 +696,15 @@ class MapResult(ApplyResult):
         self._left = nchunks
         self._error = None
         self._arrived = []
+        self._errors = {}
         if nchunks == 0:
             self._finish(True, [])
 
     def _set(self, i, ok, value):
-        if not ok and self._error is None:
-            self._error = value
+        if not ok:
+            self._errors[i] = value
+            if self._error is None:
+                self._error = value
         self._chunks[i] = value if ok else []
         self._arrived.append(i)
         self._left -= 1
@@ -718,6 +721,58 @@ class MapResult(ApplyResult):
         self._error = exc
         self._left = 0
         self._finish(False, exc)
+
+
+class IMapIterator:
+    """The results of Pool.imap, in order; a failed item raises its exception in its place."""
+
+    _ordered = True
+
+    def __init__(self, pool, result):
+        self._pool = pool
+        self._result = result
+        self._taken = 0
+        self._items = []
+
+    def __iter__(self):
+        return self
+
+    def _next_chunk(self):
+        """The index of the next chunk to hand out if it arrived, else None."""
+        r = self._result
+        if self._ordered:
+            return self._taken if r._chunks[self._taken] is not None else None
+        return r._arrived[self._taken] if len(r._arrived) > self._taken else None
+
+    def next(self, timeout=None):
+        if self._items:
+            return self._items.pop(0)
+        r = self._result
+        if self._taken >= len(r._chunks):
+            raise StopIteration
+        deadline = None if timeout is None else _time.monotonic() + timeout
+        i = self._next_chunk()
+        while i is None:
+            if r._ready:
+                raise r._error  # the pool broke: this chunk never comes
+            wait = 0.1
+            if deadline is not None:
+                wait = min(wait, deadline - _time.monotonic())
+                if wait <= 0:
+                    raise TimeoutError
+            self._pool._handle_one(wait)
+            i = self._next_chunk()
+        self._taken += 1
+        if i in r._errors:
+            raise r._errors[i]
+        self._items = list(r._chunks[i])
+        return self.next()
+
+    __next__ = next
+
+
+class IMapUnorderedIterator(IMapIterator):
+    _ordered = False
 
 
 class Pool:
@@ -804,36 +859,18 @@ class Pool:
         return self._map_async(func, iterable, _STARMAP, chunksize).get()
 
     def imap(self, func, iterable, chunksize=1):
-        if chunksize < 1:
-            raise ValueError("Chunksize must be 1+, not {0:n}".format(chunksize))
-        result = self._map_async(func, iterable, _MAP, chunksize)
-        return self._imap_results(result, True)
+        return self._imap(func, iterable, chunksize, IMapIterator)
 
     def imap_unordered(self, func, iterable, chunksize=1):
+        return self._imap(func, iterable, chunksize, IMapUnorderedIterator)
+
+    def _imap(self, func, iterable, chunksize, cls):
+        self._check_running()
         if chunksize < 1:
             raise ValueError("Chunksize must be 1+, not {0:n}".format(chunksize))
-        result = self._map_async(func, iterable, _MAP, chunksize)
-        return self._imap_results(result, False)
-
-    def _imap_results(self, result, ordered):
-        n = len(result._chunks)
-        for k in range(n):
-            while True:
-                if ordered and k in result._arrived:
-                    i = k
-                    break
-                if not ordered and len(result._arrived) > k:
-                    i = result._arrived[k]
-                    break
-                if result._ready and result._left == 0 and not result._success and result._error is not None:
-                    if ordered or len(result._arrived) <= k:
-                        raise result._error
-                self._handle_one(0.1)
-            chunk = result._chunks[i]
-            if result._error is not None and chunk == []:
-                raise result._error
-            for v in chunk:
-                yield v
+        it = cls(self, self._map_async(func, iterable, _MAP, chunksize))
+        # CPython hands out chunks of more than one item through a generator.
+        return it if chunksize == 1 else (x for x in it)
 
     def _wait_for(self, result, timeout):
         deadline = None if timeout is None else _time.monotonic() + timeout
@@ -927,7 +964,7 @@ class Pool:
         return "<multiprocessing.pool.Pool state=%s pool_size=%d>" % (self._state, len(self._pool))
 
 
-_set_module("multiprocessing.pool", ExceptionWithTraceback, MaybeEncodingError, ApplyResult, MapResult, Pool)
+_set_module("multiprocessing.pool", IMapIterator, IMapUnorderedIterator, ExceptionWithTraceback, MaybeEncodingError, ApplyResult, MapResult, Pool)
 _set_module("multiprocessing.context", Process)
 _set_module("multiprocessing.process", _MainProcess, _ParentProcess)
 _set_module("multiprocessing.queues", Queue, SimpleQueue)
