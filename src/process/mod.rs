@@ -10,9 +10,11 @@
 //!    `multiprocessing._child_main`, which decodes the `Process` and calls its `run`. The exit
 //!    code is 0, `sys.exit(n)` gives n, an uncaught exception gives 1 after "Process NAME:" and
 //!    the traceback on stderr, as CPython's `BaseProcess._bootstrap`.
-//! 2. Values cross as bytes (`wire.rs`): containers by content, instances by class name and
-//!    `__dict__`, exceptions by class and `args`, functions and classes by module and qualified
-//!    name, as pickle does; anything else raises CPython's pickling error.
+//! 2. Values cross as bytes (`wire.rs`): containers by content, instances by class name,
+//!    builtin base value (subclasses of list, int, ...) and `__dict__` (or `__getstate__` /
+//!    `__setstate__`), exceptions by class and `args`, functions and classes by module and
+//!    qualified name, as pickle does; a memo keeps shared objects shared and cycles finite
+//!    within one message. Anything else raises CPython's pickling error.
 //! 3. Shared objects (`Queue`, `Pipe`, `Lock`, `Value`) live in the *hub* (`hub.rs`) of the
 //!    process that created them: plain Rust data (crossbeam channels of encoded items, a
 //!    mutex-and-condvar lock, a byte cell), never interpreter values, so no GIL is involved.

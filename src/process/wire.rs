@@ -1,13 +1,15 @@
 //! The value format that crosses process boundaries: arguments, results, queue items.
 //! A compact tagged binary encoding, in the spirit of pickle: containers by content, instances
-//! of user classes by class name and `__dict__`, exceptions by class and `args`, module-level
+//! of user classes by class name, base value and `__dict__` (or `__getstate__`), exceptions
+//! by class and `args`, objects seen before in the message by memo index, module-level
 //! functions and classes by module and qualified name, shared objects (queues, pipes, locks) by
 //! their handle. Anything else is refused with CPython's pickling error.
 
-use crate::runtime::objects::{NativeObject, PyClass, PyInstance, PyStr};
+use crate::runtime::objects::{Args, NativeObject, PyClass, PyInstance, PyStr};
 use crate::runtime::value::Value;
 use crate::vm::{ExcKind, PyException, PyResult, Vm};
 use num_bigint::BigInt;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// Nesting deeper than this is refused (a recursive container would otherwise never end).
@@ -35,7 +37,14 @@ mod tag {
     pub const ELLIPSIS: u8 = 18;
     pub const RANGE: u8 = 19;
     pub const METHOD: u8 = 20;
+    /// A reference to an object already written in this message (pickle's memo).
+    pub const MEMO: u8 = 21;
 }
+
+/// `INSTANCE` flags: a builtin base value follows (subclasses of list, int, ...); the state is
+/// what `__getstate__` returned rather than `__dict__`.
+const HAS_BASE: u8 = 1;
+const GETSTATE: u8 = 2;
 
 /// LEB128 unsigned integer.
 pub fn put_varint(out: &mut Vec<u8>, mut n: u64) {
@@ -113,19 +122,42 @@ pub trait HandleCodec {
 /// Encodes `v`, or raises CPython's pickling error for what cannot cross.
 pub fn dumps(vm: &mut Vm, v: &Value, codec: &dyn HandleCodec) -> PyResult<Vec<u8>> {
     let mut out = Vec::with_capacity(64);
-    Encoder { codec, depth: 0 }.value(vm, v, &mut out)?;
+    Encoder { codec, depth: 0, memo: HashMap::new(), keep: Vec::new(), next: 0 }.value(vm, v, &mut out)?;
     Ok(out)
 }
 
 /// Decodes one value written by `dumps`.
 pub fn loads(vm: &mut Vm, data: &[u8], codec: &dyn HandleCodec) -> PyResult<Value> {
     let mut r = Reader::new(data);
-    Decoder { codec }.value(vm, &mut r, 0)
+    Decoder { codec, memo: Vec::new() }.value(vm, &mut r, 0)
+}
+
+/// The identity of a container or instance, for the memo.
+fn memo_key(v: &Value) -> Option<usize> {
+    fn addr<T>(r: &Rc<T>) -> Option<usize> {
+        Some(Rc::as_ptr(r) as usize)
+    }
+    match v {
+        Value::List(l) => addr(l),
+        Value::Tuple(t) => addr(t),
+        Value::Dict(d) => addr(d),
+        Value::Set(s) | Value::FrozenSet(s) => addr(s),
+        Value::ByteArray(b) => addr(b),
+        Value::Instance(i) => addr(i),
+        _ => None,
+    }
 }
 
 struct Encoder<'c> {
     codec: &'c dyn HandleCodec,
     depth: usize,
+    /// Memo index of each object written so far, by address: a shared object crosses once
+    /// and comes back shared, and a cycle ends. Mutable objects enter when they start, so
+    /// that their contents may refer to them; tuples and sets once complete, as in pickle.
+    memo: HashMap<usize, u64>,
+    /// Keeps every memoized object alive, so that no address is reused within a message.
+    keep: Vec<Value>,
+    next: u64,
 }
 
 impl Encoder<'_> {
@@ -139,7 +171,31 @@ impl Encoder<'_> {
         r
     }
 
+    /// Writes a memoized object's tag and takes the next memo index (the decoder counts the
+    /// same tags); `visible` enters it in the memo now.
+    fn open(&mut self, t: u8, v: &Value, visible: bool, out: &mut Vec<u8>) -> u64 {
+        out.push(t);
+        let index = self.next;
+        self.next += 1;
+        if visible {
+            self.remember(v, index);
+        }
+        index
+    }
+
+    fn remember(&mut self, v: &Value, index: u64) {
+        if let Some(k) = memo_key(v) {
+            self.memo.insert(k, index);
+            self.keep.push(v.clone());
+        }
+    }
+
     fn value_inner(&mut self, vm: &mut Vm, v: &Value, out: &mut Vec<u8>) -> PyResult<()> {
+        if let Some(index) = memo_key(v).and_then(|k| self.memo.get(&k)) {
+            out.push(tag::MEMO);
+            put_varint(out, *index);
+            return Ok(());
+        }
         match v {
             Value::None => out.push(tag::NONE),
             Value::Ellipsis => out.push(tag::ELLIPSIS),
@@ -165,16 +221,24 @@ impl Encoder<'_> {
                 put_bytes(out, &b.data.borrow());
             }
             Value::ByteArray(b) => {
-                out.push(tag::BYTEARRAY);
+                self.open(tag::BYTEARRAY, v, true, out);
                 put_bytes(out, &b.data.borrow());
             }
-            Value::Tuple(t) => self.seq(vm, tag::TUPLE, &t.items, out)?,
-            Value::List(l) => self.seq(vm, tag::LIST, &l.snapshot(), out)?,
-            Value::Set(s) => self.seq(vm, tag::SET, &s.table.borrow().iter().cloned().collect::<Vec<_>>(), out)?,
-            Value::FrozenSet(s) => self.seq(vm, tag::FROZENSET, &s.table.borrow().iter().cloned().collect::<Vec<_>>(), out)?,
+            Value::Tuple(t) => {
+                let index = self.seq(vm, tag::TUPLE, v, &t.items, out)?;
+                self.remember(v, index);
+            }
+            Value::List(l) => {
+                self.seq(vm, tag::LIST, v, &l.snapshot(), out)?;
+            }
+            Value::Set(s) | Value::FrozenSet(s) => {
+                let t = if matches!(v, Value::Set(_)) { tag::SET } else { tag::FROZENSET };
+                let index = self.seq(vm, t, v, &s.table.borrow().iter().cloned().collect::<Vec<_>>(), out)?;
+                self.remember(v, index);
+            }
             Value::Dict(d) => {
                 let items = d.map.borrow().items();
-                out.push(tag::DICT);
+                self.open(tag::DICT, v, true, out);
                 self.pairs(vm, &items, out)?;
             }
             Value::Range(r) => {
@@ -207,10 +271,12 @@ impl Encoder<'_> {
         Ok(())
     }
 
-    fn seq(&mut self, vm: &mut Vm, t: u8, items: &[Value], out: &mut Vec<u8>) -> PyResult<()> {
-        out.push(t);
+    /// A tuple, list or set; returns its memo index (a list is in the memo already).
+    fn seq(&mut self, vm: &mut Vm, t: u8, v: &Value, items: &[Value], out: &mut Vec<u8>) -> PyResult<u64> {
+        let index = self.open(t, v, t == tag::LIST, out);
         put_varint(out, items.len() as u64);
-        items.iter().try_for_each(|v| self.value(vm, v, out))
+        items.iter().try_for_each(|v| self.value(vm, v, out))?;
+        Ok(index)
     }
 
     fn pairs(&mut self, vm: &mut Vm, items: &[(Value, Value)], out: &mut Vec<u8>) -> PyResult<()> {
@@ -262,6 +328,21 @@ impl Encoder<'_> {
                 }
             }
         }
+        // An unbound method of a builtin type (`str.upper`): by qualified name, as pickle.
+        let Value::Builtin(b) = v else { return Err(cannot_pickle(vm, v)) };
+        let classes: Vec<Value> = vm.interp.builtins.map.borrow().items().into_iter().map(|(_, c)| c).collect();
+        for c in classes {
+            let Value::Class(c) = c else { continue };
+            let found = c.dict.borrow().get_pystr(&key).cloned();
+            if let Some(Value::Builtin(f)) = found {
+                if std::ptr::fn_addr_eq(f.func, b.func) {
+                    out.push(tag::GLOBAL);
+                    put_bytes(out, b"builtins");
+                    put_bytes(out, format!("{}.{name}", c.name().as_str()).as_bytes());
+                    return Ok(());
+                }
+            }
+        }
         Err(cannot_pickle(vm, v))
     }
 
@@ -273,30 +354,63 @@ impl Encoder<'_> {
         Ok(())
     }
 
-    /// An instance of a user class (class reference plus `__dict__`), or an exception (class
-    /// reference, `args`, `__dict__`), as `object.__reduce_ex__` and `BaseException.__reduce__`.
+    /// An instance of a user class: class reference, the builtin value of a subclass of a
+    /// builtin type, then `__dict__` or what `__getstate__` returns, as `object.__reduce_ex__`.
     fn instance(&mut self, vm: &mut Vm, v: &Value, i: &Rc<PyInstance>, out: &mut Vec<u8>) -> PyResult<()> {
-        if i.base_value.borrow().is_some() {
-            return Err(cannot_pickle(vm, v));
+        if i.exc.is_some() {
+            return self.exception(vm, v, i, out);
         }
-        let is_exc = i.exc.is_some();
-        out.push(if is_exc { tag::EXCEPTION } else { tag::INSTANCE });
+        self.open(tag::INSTANCE, v, true, out);
         self.value(vm, &Value::Class(i.class.clone()), out)?;
-        if let Some(exc) = &i.exc {
-            let args = exc.borrow().args.clone();
-            self.seq(vm, tag::TUPLE, &args, out)?;
+        let base = i.base_value.borrow().clone();
+        let getstate = i.class.lookup_override(&PyStr::new("__getstate__")).is_some();
+        out.push(if base.is_some() { HAS_BASE } else { 0 } | if getstate { GETSTATE } else { 0 });
+        if let Some(b) = &base {
+            self.value(vm, b, out)?;
+        }
+        if getstate {
+            let state = vm.call_method(v, "__getstate__", Args::default())?;
+            return self.value(vm, &state, out);
         }
         let items = i.dict.map.borrow().items();
+        self.pairs(vm, &items, out)
+    }
+
+    /// An exception: class reference, `args`, `__dict__`, as `BaseException.__reduce__`. The
+    /// `name` and `obj` of AttributeError and NameError live outside `__dict__` in CPython,
+    /// so they do not cross: they arrive as None (tpy keeps them in `__dict__`).
+    fn exception(&mut self, vm: &mut Vm, v: &Value, i: &Rc<PyInstance>, out: &mut Vec<u8>) -> PyResult<()> {
+        self.open(tag::EXCEPTION, v, true, out);
+        self.value(vm, &Value::Class(i.class.clone()), out)?;
+        let args = i.exc.as_ref().map(|e| e.borrow().args.clone()).unwrap_or_default();
+        self.seq(vm, tag::TUPLE, &Value::None, &args, out)?;
+        let builtin_attrs = [ExcKind::AttributeError, ExcKind::NameError].iter().any(|k| i.class.is_subclass(&vm.exc_class(*k)));
+        let mut items = i.dict.map.borrow().items();
+        if builtin_attrs {
+            for (k, v) in items.iter_mut() {
+                if matches!(k.as_str(), Some("name" | "obj")) {
+                    *v = Value::None;
+                }
+            }
+        }
         self.pairs(vm, &items, out)
     }
 }
 
 struct Decoder<'c> {
     codec: &'c dyn HandleCodec,
+    /// Objects decoded so far, by memo index (None until an immutable one is complete).
+    memo: Vec<Value>,
 }
 
 impl Decoder<'_> {
-    fn value(&self, vm: &mut Vm, r: &mut Reader, depth: usize) -> PyResult<Value> {
+    /// Takes the next memo index, as the encoder did when it wrote the tag.
+    fn slot(&mut self) -> usize {
+        self.memo.push(Value::None);
+        self.memo.len() - 1
+    }
+
+    fn value(&mut self, vm: &mut Vm, r: &mut Reader, depth: usize) -> PyResult<Value> {
         if depth > MAX_DEPTH {
             return Err(truncated(vm));
         }
@@ -312,27 +426,46 @@ impl Decoder<'_> {
             tag::STR => Value::str(r.str().ok_or_else(|| truncated(vm))?),
             tag::BYTES => Value::Bytes(Rc::new(crate::runtime::objects::PyBytes::new(r.bytes().ok_or_else(|| truncated(vm))?.to_vec()))),
             tag::BYTEARRAY => {
-                Value::ByteArray(Rc::new(crate::runtime::objects::PyBytes::new(r.bytes().ok_or_else(|| truncated(vm))?.to_vec())))
+                let slot = self.slot();
+                let b = Value::ByteArray(Rc::new(crate::runtime::objects::PyBytes::new(r.bytes().ok_or_else(|| truncated(vm))?.to_vec())));
+                self.memo[slot] = b.clone();
+                b
             }
-            tag::TUPLE => Value::tuple(self.items(vm, r, depth)?),
-            tag::LIST => Value::list(self.items(vm, r, depth)?),
-            tag::SET => {
+            tag::TUPLE | tag::SET | tag::FROZENSET => {
+                let slot = self.slot();
                 let items = self.items(vm, r, depth)?;
-                vm.new_set(items)?
+                let v = match t {
+                    tag::TUPLE => Value::tuple(items),
+                    tag::SET => vm.new_set(items)?,
+                    _ => match vm.new_set(items)? {
+                        Value::Set(s) => Value::FrozenSet(s),
+                        other => other,
+                    },
+                };
+                self.memo[slot] = v.clone();
+                v
             }
-            tag::FROZENSET => {
-                let items = self.items(vm, r, depth)?;
-                match vm.new_set(items)? {
-                    Value::Set(s) => Value::FrozenSet(s),
-                    other => other,
+            tag::LIST => {
+                let slot = self.slot();
+                let l = Rc::new(crate::runtime::objects::PyList::new(Vec::new()));
+                self.memo[slot] = Value::List(l.clone());
+                let n = r.varint().ok_or_else(|| truncated(vm))? as usize;
+                for _ in 0..n {
+                    let item = self.value(vm, r, depth + 1)?;
+                    l.items.borrow_mut().push(item);
                 }
+                Value::List(l)
             }
             tag::DICT => {
+                let slot = self.slot();
                 let d = Rc::new(crate::runtime::objects::PyDict::new());
-                for (k, v) in self.pairs(vm, r, depth)? {
-                    vm.dict_set(&d, k, v)?;
-                }
+                self.memo[slot] = Value::Dict(d.clone());
+                self.fill_dict(vm, r, depth, &d)?;
                 Value::Dict(d)
+            }
+            tag::MEMO => {
+                let index = r.varint().ok_or_else(|| truncated(vm))? as usize;
+                self.memo.get(index).cloned().ok_or_else(|| truncated(vm))?
             }
             tag::RANGE => {
                 let mut n = [0i64; 3];
@@ -357,7 +490,7 @@ impl Decoder<'_> {
         })
     }
 
-    fn items(&self, vm: &mut Vm, r: &mut Reader, depth: usize) -> PyResult<Vec<Value>> {
+    fn items(&mut self, vm: &mut Vm, r: &mut Reader, depth: usize) -> PyResult<Vec<Value>> {
         let n = r.varint().ok_or_else(|| truncated(vm))? as usize;
         let mut items = Vec::with_capacity(n.min(1 << 16));
         for _ in 0..n {
@@ -366,20 +499,28 @@ impl Decoder<'_> {
         Ok(items)
     }
 
-    fn pairs(&self, vm: &mut Vm, r: &mut Reader, depth: usize) -> PyResult<Vec<(Value, Value)>> {
+    /// Key-value pairs into `d`, one at a time (a value may refer back to `d`).
+    fn fill_dict(&mut self, vm: &mut Vm, r: &mut Reader, depth: usize, d: &crate::runtime::objects::PyDict) -> PyResult<()> {
         let n = r.varint().ok_or_else(|| truncated(vm))? as usize;
-        let mut items = Vec::with_capacity(n.min(1 << 16));
         for _ in 0..n {
             let k = self.value(vm, r, depth + 1)?;
-            items.push((k, self.value(vm, r, depth + 1)?));
+            let v = self.value(vm, r, depth + 1)?;
+            match &k {
+                Value::Str(s) => d.set_str(s, v),
+                _ => vm.dict_set(d, k, v)?,
+            }
         }
-        Ok(items)
+        Ok(())
     }
 
-    /// Rebuilds an instance without calling `__init__`, as unpickling does.
-    fn instance(&self, vm: &mut Vm, r: &mut Reader, depth: usize, is_exc: bool) -> PyResult<Value> {
+    /// Rebuilds an instance without calling `__init__`, as unpickling does; it enters the
+    /// memo before its contents, which may refer back to it.
+    fn instance(&mut self, vm: &mut Vm, r: &mut Reader, depth: usize, is_exc: bool) -> PyResult<Value> {
+        let slot = self.slot();
         let Value::Class(class) = self.value(vm, r, depth + 1)? else { return Err(truncated(vm)) };
-        let inst = PyInstance::new(class.clone());
+        let inst = Rc::new(PyInstance::new(class.clone()));
+        let v = Value::Instance(inst.clone());
+        self.memo[slot] = v.clone();
         if is_exc {
             let args = match self.value(vm, r, depth + 1)? {
                 Value::Tuple(t) => t.items.to_vec(),
@@ -389,14 +530,32 @@ impl Decoder<'_> {
                 Some(state) => state.borrow_mut().args = args,
                 None => return Err(not_exception(vm, &class)),
             }
+            self.fill_dict(vm, r, depth, &inst.dict)?;
+            return Ok(v);
         }
-        for (k, v) in self.pairs(vm, r, depth)? {
-            match &k {
-                Value::Str(s) => inst.dict.set_str(s, v),
-                _ => vm.dict_set(&inst.dict, k, v)?,
+        let flags = r.u8().ok_or_else(|| truncated(vm))?;
+        if flags & HAS_BASE != 0 {
+            let base = self.value(vm, r, depth + 1)?;
+            *inst.base_value.borrow_mut() = Some(base);
+        }
+        if flags & GETSTATE == 0 {
+            self.fill_dict(vm, r, depth, &inst.dict)?;
+            return Ok(v);
+        }
+        // pickle's BUILD: `__setstate__(state)` if the class has one, else a dict state
+        // updates `__dict__`.
+        let state = self.value(vm, r, depth + 1)?;
+        if inst.class.lookup_override(&PyStr::new("__setstate__")).is_some() {
+            vm.call_method(&v, "__setstate__", Args::new([state]))?;
+        } else if let Value::Dict(d) = &state {
+            for (k, x) in d.map.borrow().items() {
+                match &k {
+                    Value::Str(s) => inst.dict.set_str(s, x),
+                    _ => vm.dict_set(&inst.dict, k, x)?,
+                }
             }
         }
-        Ok(Value::Instance(Rc::new(inst)))
+        Ok(v)
     }
 }
 
@@ -417,6 +576,9 @@ pub fn find_global(vm: &mut Vm, module: &str, qualname: &str) -> PyResult<Value>
             let m = vm.interp.modules.borrow().get("__main__").cloned();
             m.ok_or_else(|| vm.attribute_error(format!("Can't get attribute '{qualname}' on <module '__main__'>")))?
         }
+        // CPython's multiprocessing is a package (its classes name `multiprocessing.pool` and
+        // such as their module); tpy's is one module.
+        m if m.starts_with("multiprocessing.") => vm.import_module("multiprocessing")?,
         _ => vm.import_module(module)?,
     };
     if let Value::Module(m) = &obj {

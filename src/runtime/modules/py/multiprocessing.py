@@ -36,6 +36,16 @@ class PicklingError(Exception):
 PicklingError.__module__ = "_pickle"
 
 
+def _set_module(module, *classes):
+    # CPython's multiprocessing is a package: tracebacks and reprs name these submodules (the
+    # wire format resolves them to this module).
+    for c in classes:
+        c.__module__ = module
+
+
+_set_module("multiprocessing.context", ProcessError, BufferTooShort, TimeoutError, AuthenticationError)
+
+
 # multiprocessing.Queue raises queue.Empty and queue.Full: _multiprocessing imports the queue
 # module when it first raises one (importing it here would slow every child's start-up).
 
@@ -56,6 +66,21 @@ class _ProcessState:
 
 
 _state = _ProcessState()
+
+# True while a Process is being encoded for its child: queues, locks and shared values cross
+# only then, as CPython's context.assert_spawning allows.
+_spawning = False
+
+
+def _assert_spawning(obj):
+    if not _spawning:
+        raise RuntimeError(
+            "%s objects should only be shared between processes through inheritance" % type(obj).__name__)
+
+
+def _spawn_only_state(self):
+    _assert_spawning(self)
+    return self.__dict__
 
 
 class Process:
@@ -86,7 +111,13 @@ class Process:
         assert self._parent_pid == _os.getpid(), "can only start a process object created by current process"
         assert not current_process().daemon, "daemonic processes are not allowed to have children"
         _cleanup()
-        self._popen = _mp.spawn(_mp.dumps(self), _mp.Popen)
+        global _spawning
+        _spawning = True
+        try:
+            payload = _mp.dumps(self)
+        finally:
+            _spawning = False
+        self._popen = _mp.spawn(payload, _mp.Popen)
         _state.children.append(self)
 
     def terminate(self):
@@ -207,7 +238,9 @@ class Process:
             if e.code is None:
                 exitcode = 0
             elif isinstance(e.code, int):
-                exitcode = e.code
+                # CPython's os._exit takes a C int: bools count as ints, a code out of range
+                # fails with OverflowError, so the child exits with 1.
+                exitcode = int(e.code) if -0x80000000 <= e.code <= 0x7FFFFFFF else 1
             else:
                 _sys.stderr.write(str(e.code) + "\n")
                 exitcode = 1
@@ -320,6 +353,8 @@ def _child_main(data):
 
 
 class Queue:
+    __getstate__ = _spawn_only_state
+
     def __init__(self, maxsize=0):
         self._maxsize = maxsize if maxsize > 0 else 0
         self._h = _mp.queue_new(self._maxsize)
@@ -438,6 +473,8 @@ def Pipe(duplex=True):
 
 
 class Lock:
+    __getstate__ = _spawn_only_state
+
     _recursive = False
 
     def __init__(self):
@@ -500,6 +537,8 @@ _ZERO = {"c": b"\x00", "u": "\x00", "d": 0.0, "f": 0.0}
 
 
 class Synchronized:
+    __getstate__ = _spawn_only_state
+
     def __init__(self, typecode, value, lock):
         self._typecode = typecode
         self._h = _mp.cell_new(_convert(typecode, value))
@@ -550,6 +589,14 @@ def _queue_empty():
 # ---- pools
 
 
+class ExceptionWithTraceback:
+    """What a pool worker sends for an exception in CPython; here only named by the repr of a
+    MaybeEncodingError when the exception could not be sent."""
+
+    def __init__(self, exc):
+        self.exc = exc
+
+
 class MaybeEncodingError(Exception):
     """Wraps an exception or result that could not be sent back to the parent."""
 
@@ -560,6 +607,11 @@ class MaybeEncodingError(Exception):
 
     def __str__(self):
         return "Error sending result: '%s'. Reason: '%s'" % (self.value, self.exc)
+
+
+def _flush_std():
+    _sys.stdout.flush()
+    _sys.stderr.flush()
 
 
 _STARMAP = 0
@@ -585,10 +637,12 @@ def _pool_worker(inq, outq, initializer, initargs):
             ok = True
         except Exception as e:
             ok, result = False, e
+        # The pool may terminate this worker as soon as the result arrives: print first.
+        _flush_std()
         try:
             outq.put((job, i, ok, result))
         except Exception as e:
-            outq.put((job, i, False, MaybeEncodingError(e, result)))
+            outq.put((job, i, False, MaybeEncodingError(e, result if ok else ExceptionWithTraceback(result))))
 
 
 class ApplyResult:
@@ -642,12 +696,15 @@ class MapResult(ApplyResult):
         self._left = nchunks
         self._error = None
         self._arrived = []
+        self._errors = {}
         if nchunks == 0:
             self._finish(True, [])
 
     def _set(self, i, ok, value):
-        if not ok and self._error is None:
-            self._error = value
+        if not ok:
+            self._errors[i] = value
+            if self._error is None:
+                self._error = value
         self._chunks[i] = value if ok else []
         self._arrived.append(i)
         self._left -= 1
@@ -664,6 +721,58 @@ class MapResult(ApplyResult):
         self._error = exc
         self._left = 0
         self._finish(False, exc)
+
+
+class IMapIterator:
+    """The results of Pool.imap, in order; a failed item raises its exception in its place."""
+
+    _ordered = True
+
+    def __init__(self, pool, result):
+        self._pool = pool
+        self._result = result
+        self._taken = 0
+        self._items = []
+
+    def __iter__(self):
+        return self
+
+    def _next_chunk(self):
+        """The index of the next chunk to hand out if it arrived, else None."""
+        r = self._result
+        if self._ordered:
+            return self._taken if r._chunks[self._taken] is not None else None
+        return r._arrived[self._taken] if len(r._arrived) > self._taken else None
+
+    def next(self, timeout=None):
+        if self._items:
+            return self._items.pop(0)
+        r = self._result
+        if self._taken >= len(r._chunks):
+            raise StopIteration
+        deadline = None if timeout is None else _time.monotonic() + timeout
+        i = self._next_chunk()
+        while i is None:
+            if r._ready:
+                raise r._error  # the pool broke: this chunk never comes
+            wait = 0.1
+            if deadline is not None:
+                wait = min(wait, deadline - _time.monotonic())
+                if wait <= 0:
+                    raise TimeoutError
+            self._pool._handle_one(wait)
+            i = self._next_chunk()
+        self._taken += 1
+        if i in r._errors:
+            raise r._errors[i]
+        self._items = list(r._chunks[i])
+        return self.next()
+
+    __next__ = next
+
+
+class IMapUnorderedIterator(IMapIterator):
+    _ordered = False
 
 
 class Pool:
@@ -704,8 +813,18 @@ class Pool:
         self._check_running()
         result = ApplyResult(self, callback, error_callback)
         job = self._new_job(result)
-        self._inq.put((job, 0, func, _APPLY, (tuple(args), dict(kwds))))
+        self._send(job, 0, (job, 0, func, _APPLY, (tuple(args), dict(kwds))))
         return result
+
+    def _send(self, job, i, task):
+        # A task that cannot be sent fails its result (on get), as CPython's task handler.
+        try:
+            self._inq.put(task)
+        except Exception as e:
+            result = self._jobs[job]
+            result._set(i, False, e)
+            if result._ready:
+                del self._jobs[job]
 
     def apply(self, func, args=(), kwds={}):
         return self.apply_async(func, args, kwds).get()
@@ -724,7 +843,7 @@ class Pool:
         if nchunks:
             job = self._new_job(result)
             for i in range(nchunks):
-                self._inq.put((job, i, func, kind, items[i * chunksize:(i + 1) * chunksize]))
+                self._send(job, i, (job, i, func, kind, items[i * chunksize:(i + 1) * chunksize]))
         return result
 
     def map_async(self, func, iterable, chunksize=None, callback=None, error_callback=None):
@@ -740,36 +859,18 @@ class Pool:
         return self._map_async(func, iterable, _STARMAP, chunksize).get()
 
     def imap(self, func, iterable, chunksize=1):
-        if chunksize < 1:
-            raise ValueError("Chunksize must be 1+, not {0:n}".format(chunksize))
-        result = self._map_async(func, iterable, _MAP, chunksize)
-        return self._imap_results(result, True)
+        return self._imap(func, iterable, chunksize, IMapIterator)
 
     def imap_unordered(self, func, iterable, chunksize=1):
+        return self._imap(func, iterable, chunksize, IMapUnorderedIterator)
+
+    def _imap(self, func, iterable, chunksize, cls):
+        self._check_running()
         if chunksize < 1:
             raise ValueError("Chunksize must be 1+, not {0:n}".format(chunksize))
-        result = self._map_async(func, iterable, _MAP, chunksize)
-        return self._imap_results(result, False)
-
-    def _imap_results(self, result, ordered):
-        n = len(result._chunks)
-        for k in range(n):
-            while True:
-                if ordered and k in result._arrived:
-                    i = k
-                    break
-                if not ordered and len(result._arrived) > k:
-                    i = result._arrived[k]
-                    break
-                if result._ready and result._left == 0 and not result._success and result._error is not None:
-                    if ordered or len(result._arrived) <= k:
-                        raise result._error
-                self._handle_one(0.1)
-            chunk = result._chunks[i]
-            if result._error is not None and chunk == []:
-                raise result._error
-            for v in chunk:
-                yield v
+        it = cls(self, self._map_async(func, iterable, _MAP, chunksize))
+        # CPython hands out chunks of more than one item through a generator.
+        return it if chunksize == 1 else (x for x in it)
 
     def _wait_for(self, result, timeout):
         deadline = None if timeout is None else _time.monotonic() + timeout
@@ -861,6 +962,15 @@ class Pool:
 
     def __repr__(self):
         return "<multiprocessing.pool.Pool state=%s pool_size=%d>" % (self._state, len(self._pool))
+
+
+_set_module("multiprocessing.pool", IMapIterator, IMapUnorderedIterator, ExceptionWithTraceback, MaybeEncodingError, ApplyResult, MapResult, Pool)
+_set_module("multiprocessing.context", Process)
+_set_module("multiprocessing.process", _MainProcess, _ParentProcess)
+_set_module("multiprocessing.queues", Queue, SimpleQueue)
+_set_module("multiprocessing.connection", Connection)
+_set_module("multiprocessing.synchronize", Lock, RLock)
+_set_module("multiprocessing.sharedctypes", Synchronized)
 
 
 def get_start_method(allow_none=False):

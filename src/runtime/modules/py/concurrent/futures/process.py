@@ -5,6 +5,7 @@ worker that dies: every pending future then fails with BrokenProcessPool."""
 
 import os
 import queue
+import sys
 import threading
 from concurrent.futures import _base
 
@@ -56,13 +57,16 @@ def _process_worker(call_queue, result_queue, initializer, initargs):
             return
         work_id, fn, args, kwargs = item
         try:
-            r = fn(*args, **kwargs)
+            r, ok = fn(*args, **kwargs), True
         except BaseException as e:
-            result_queue.put((work_id, False, e))
-            continue
+            r, ok = e, False
+        # A broken pool terminates its workers: what the call printed goes out first.
+        sys.stdout.flush()
+        sys.stderr.flush()
         try:
-            result_queue.put((work_id, True, r))
+            result_queue.put((work_id, ok, r))
         except BaseException as e:
+            # An unpicklable result or exception: the parent gets the pickling error.
             result_queue.put((work_id, False, e))
 
 
