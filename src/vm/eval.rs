@@ -109,7 +109,7 @@ impl Vm {
                 f.stack.truncate(h.depth as usize);
                 f.stack.push(Value::Instance(exc.value.clone()));
                 f.pc = h.target as usize;
-                self.run_pending_closes();
+                self.run_pending_closes_at(f);
                 return Ok(());
             }
             if self.frames.len() > base {
@@ -186,7 +186,7 @@ impl Vm {
                     let v = f.stack.pop();
                     if matches!(v, Some(Value::Generator(_) | Value::Native(_))) {
                         drop(v);
-                        self.run_pending_closes();
+                        self.run_pending_closes_at(f);
                     }
                 }
                 Instr::Swap { n } => {
@@ -216,7 +216,7 @@ impl Vm {
                     if f.locals[slot as usize].take().is_none() {
                         return Err(self.unbound_local(f, slot));
                     }
-                    self.run_pending_closes();
+                    self.run_pending_closes_at(f);
                 }
                 Instr::LoadDeref { idx } => {
                     let v = f.cells[idx as usize].borrow().clone();
@@ -247,7 +247,10 @@ impl Vm {
                     }
                 }
                 Instr::LoadGlobal { name } => {
-                    let v = self.load_global(f, name as usize)?;
+                    let v = match self.load_global(f, name as usize) {
+                        Ok(v) => v,
+                        Err(e) => self.lazy_builtin(&f.code.names[name as usize].clone()).ok_or(e)?,
+                    };
                     f.stack.push(v);
                 }
                 Instr::StoreGlobal { name } => {
@@ -263,13 +266,16 @@ impl Vm {
                     if let Some(slot) = f.code.global_cache.borrow_mut().get_mut(name as usize) {
                         *slot = None;
                     }
-                    self.run_pending_closes();
+                    self.run_pending_closes_at(f);
                 }
                 Instr::LoadName { name } => {
                     let key = f.code.names[name as usize].clone();
                     let v = match self.load_name(f, &key) {
                         Ok(v) => v,
-                        Err(_) => return Err(self.name_error_in(f, key.as_str())),
+                        Err(_) => match self.lazy_builtin(&key) {
+                            Some(v) => v,
+                            None => return Err(self.name_error_in(f, key.as_str())),
+                        },
                     };
                     f.stack.push(v);
                 }
@@ -287,7 +293,7 @@ impl Vm {
                     if ns.map.borrow_mut().remove_str(key.hash(), key.as_str()).is_none() {
                         return Err(self.name_error(key.as_str()));
                     }
-                    self.run_pending_closes();
+                    self.run_pending_closes_at(f);
                 }
                 Instr::LoadAttr { name } => {
                     let obj = pop(f);
@@ -870,6 +876,22 @@ impl Vm {
             *slot = Some(crate::bytecode::GlobalCacheEntry { globals_version: gv, builtins_version: bv, value: v.clone() });
         }
         Ok(v)
+    }
+
+    /// Builtins written in TinyPy (`_pybuiltins`): the module is imported the first time a
+    /// program looks one up, so programs that never use them pay nothing at startup.
+    pub fn lazy_builtin(&mut self, key: &Rc<PyStr>) -> Option<Value> {
+        const LAZY: &[&str] = &["BaseExceptionGroup", "ExceptionGroup", "aiter", "anext"];
+        if !LAZY.contains(&key.as_str()) {
+            return None;
+        }
+        let Ok(Value::Module(m)) = self.import_module("_pybuiltins") else { return None };
+        for name in LAZY {
+            if let Some(v) = m.dict.get_str(&PyStr::new(name)) {
+                self.interp.builtins.set_str(&self.intern(name), v);
+            }
+        }
+        self.interp.builtins.get_str(key)
     }
 
     fn load_builtin(&self, key: &Rc<PyStr>) -> PyResult<Value> {
