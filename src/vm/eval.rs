@@ -115,7 +115,8 @@ impl Vm {
             if self.frames.len() > base {
                 self.depth -= 1;
                 let done = std::mem::replace(f, self.frames.pop().expect("caller frame"));
-                self.recycle_frame(done);
+                self.release_frame(done);
+                self.run_pending_closes_at(f);
                 self.cur_globals = f.globals.clone();
             } else {
                 return Err(exc);
@@ -652,7 +653,8 @@ impl Vm {
                         self.depth -= 1;
                         let init = f.init_instance.take();
                         let done = std::mem::replace(f, self.frames.pop().expect("caller"));
-                        self.recycle_frame(done);
+                        self.release_frame(done);
+                        self.run_pending_closes_at(f);
                         if let Some(inst) = init {
                             if !v.is_none() {
                                 let tn = self.type_name(&v);
