@@ -211,7 +211,12 @@ impl Vm {
                 },
                 Instr::StoreFast { slot } => {
                     let v = pop(f);
-                    f.locals[slot as usize] = Some(v);
+                    let old = f.locals[slot as usize].replace(v);
+                    // A generator or coroutine freed by the rebinding is finalized at this line.
+                    if matches!(old, Some(Value::Generator(_))) {
+                        drop(old);
+                        self.run_pending_closes_at(f);
+                    }
                 }
                 Instr::DeleteFast { slot } => {
                     if f.locals[slot as usize].take().is_none() {
