@@ -132,15 +132,21 @@ impl Vm {
     }
 
     /// Returns a finished frame to the pool.
-    pub fn recycle_frame(&mut self, mut f: Box<Frame>) {
+    pub fn recycle_frame(&mut self, f: Box<Frame>) {
+        self.release_frame(f);
+        if self.interp.close_queue.has_pending() {
+            self.run_pending_closes();
+        }
+    }
+
+    /// Returns a finished frame to the pool, leaving what its locals freed to the caller's
+    /// `run_pending_closes_at` (the dispatch loop knows the running frame; `self.frames` not).
+    pub fn release_frame(&mut self, mut f: Box<Frame>) {
         if self.frame_pool.len() < FRAME_POOL_SIZE {
             f.clear();
             self.frame_pool.push(f);
         } else {
             drop(f);
-        }
-        if self.interp.close_queue.has_pending() {
-            self.run_pending_closes();
         }
     }
 

@@ -109,13 +109,14 @@ impl Vm {
                 f.stack.truncate(h.depth as usize);
                 f.stack.push(Value::Instance(exc.value.clone()));
                 f.pc = h.target as usize;
-                self.run_pending_closes();
+                self.run_pending_closes_at(f);
                 return Ok(());
             }
             if self.frames.len() > base {
                 self.depth -= 1;
                 let done = std::mem::replace(f, self.frames.pop().expect("caller frame"));
-                self.recycle_frame(done);
+                self.release_frame(done);
+                self.run_pending_closes_at(f);
                 self.cur_globals = f.globals.clone();
             } else {
                 return Err(exc);
@@ -186,7 +187,7 @@ impl Vm {
                     let v = f.stack.pop();
                     if matches!(v, Some(Value::Generator(_) | Value::Native(_))) {
                         drop(v);
-                        self.run_pending_closes();
+                        self.run_pending_closes_at(f);
                     }
                 }
                 Instr::Swap { n } => {
@@ -210,13 +211,18 @@ impl Vm {
                 },
                 Instr::StoreFast { slot } => {
                     let v = pop(f);
-                    f.locals[slot as usize] = Some(v);
+                    let old = f.locals[slot as usize].replace(v);
+                    // A generator or coroutine freed by the rebinding is finalized at this line.
+                    if matches!(old, Some(Value::Generator(_))) {
+                        drop(old);
+                        self.run_pending_closes_at(f);
+                    }
                 }
                 Instr::DeleteFast { slot } => {
                     if f.locals[slot as usize].take().is_none() {
                         return Err(self.unbound_local(f, slot));
                     }
-                    self.run_pending_closes();
+                    self.run_pending_closes_at(f);
                 }
                 Instr::LoadDeref { idx } => {
                     let v = f.cells[idx as usize].borrow().clone();
@@ -247,7 +253,10 @@ impl Vm {
                     }
                 }
                 Instr::LoadGlobal { name } => {
-                    let v = self.load_global(f, name as usize)?;
+                    let v = match self.load_global(f, name as usize) {
+                        Ok(v) => v,
+                        Err(e) => self.lazy_builtin(&f.code.names[name as usize].clone()).ok_or(e)?,
+                    };
                     f.stack.push(v);
                 }
                 Instr::StoreGlobal { name } => {
@@ -263,13 +272,16 @@ impl Vm {
                     if let Some(slot) = f.code.global_cache.borrow_mut().get_mut(name as usize) {
                         *slot = None;
                     }
-                    self.run_pending_closes();
+                    self.run_pending_closes_at(f);
                 }
                 Instr::LoadName { name } => {
                     let key = f.code.names[name as usize].clone();
                     let v = match self.load_name(f, &key) {
                         Ok(v) => v,
-                        Err(_) => return Err(self.name_error_in(f, key.as_str())),
+                        Err(_) => match self.lazy_builtin(&key) {
+                            Some(v) => v,
+                            None => return Err(self.name_error_in(f, key.as_str())),
+                        },
                     };
                     f.stack.push(v);
                 }
@@ -287,7 +299,7 @@ impl Vm {
                     if ns.map.borrow_mut().remove_str(key.hash(), key.as_str()).is_none() {
                         return Err(self.name_error(key.as_str()));
                     }
-                    self.run_pending_closes();
+                    self.run_pending_closes_at(f);
                 }
                 Instr::LoadAttr { name } => {
                     let obj = pop(f);
@@ -646,7 +658,8 @@ impl Vm {
                         self.depth -= 1;
                         let init = f.init_instance.take();
                         let done = std::mem::replace(f, self.frames.pop().expect("caller"));
-                        self.recycle_frame(done);
+                        self.release_frame(done);
+                        self.run_pending_closes_at(f);
                         if let Some(inst) = init {
                             if !v.is_none() {
                                 let tn = self.type_name(&v);
@@ -870,6 +883,22 @@ impl Vm {
             *slot = Some(crate::bytecode::GlobalCacheEntry { globals_version: gv, builtins_version: bv, value: v.clone() });
         }
         Ok(v)
+    }
+
+    /// Builtins written in TinyPy (`_pybuiltins`): the module is imported the first time a
+    /// program looks one up, so programs that never use them pay nothing at startup.
+    pub fn lazy_builtin(&mut self, key: &Rc<PyStr>) -> Option<Value> {
+        const LAZY: &[&str] = &["BaseExceptionGroup", "ExceptionGroup", "aiter", "anext"];
+        if !LAZY.contains(&key.as_str()) {
+            return None;
+        }
+        let Ok(Value::Module(m)) = self.import_module("_pybuiltins") else { return None };
+        for name in LAZY {
+            if let Some(v) = m.dict.get_str(&PyStr::new(name)) {
+                self.interp.builtins.set_str(&self.intern(name), v);
+            }
+        }
+        self.interp.builtins.get_str(key)
     }
 
     fn load_builtin(&self, key: &Rc<PyStr>) -> PyResult<Value> {

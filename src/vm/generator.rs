@@ -170,6 +170,7 @@ impl Vm {
     /// goes). An exception escaping one is reported and ignored, as CPython does.
     pub fn run_pending_closes(&mut self) {
         while self.interp.close_queue.has_pending() {
+            self.warn_unawaited(None);
             for g in self.interp.close_queue.take() {
                 let finalizer = self.asyncgen_hooks.1.clone();
                 let r = match finalizer {
@@ -184,6 +185,35 @@ impl Vm {
                     let _ = self.print_exception(&e);
                 }
             }
+        }
+    }
+
+    /// `run_pending_closes` from the dispatch loop, where the running frame `f` (not on
+    /// `self.frames`) is where CPython would place a "never awaited" warning.
+    pub fn run_pending_closes_at(&mut self, f: &super::frame::Frame) {
+        if self.interp.close_queue.has_pending() {
+            self.warn_unawaited(Some((f.code.filename.clone(), f.line())));
+            self.run_pending_closes();
+        }
+    }
+
+    /// CPython's RuntimeWarning for coroutines freed before they ever ran, each text shown
+    /// once per location as its default warning filter does.
+    fn warn_unawaited(&mut self, at: Option<(Rc<str>, u32)>) {
+        let names = self.interp.close_queue.take_unawaited();
+        if names.is_empty() {
+            return;
+        }
+        let (file, line) =
+            at.or_else(|| self.frames.last().map(|f| (f.code.filename.clone(), f.line()))).unwrap_or_else(|| (Rc::from("sys"), 1));
+        for name in names {
+            let head = format!("{file}:{line}: RuntimeWarning: coroutine '{}' was never awaited\n", name.as_str());
+            if !self.warned.insert(head.clone()) {
+                continue;
+            }
+            let src = self.source_line(&file, line).map(|l| format!("  {l}\n")).unwrap_or_default();
+            self.flush_stdout();
+            self.write_stderr(&format!("{head}{src}RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n"));
         }
     }
 

@@ -96,6 +96,8 @@ pub struct Vm {
     pub cur_globals: Rc<PyDict>,
     /// Finished frames kept for reuse (see `alloc_frame`).
     pub frame_pool: Vec<Box<Frame>>,
+    /// "never awaited" warnings already shown (CPython's warning registry shows each once).
+    pub warned: std::collections::HashSet<String>,
     /// Proof that this thread holds the GIL. The last field, so that everything above is
     /// dropped while the GIL is still held.
     pub gil: GilGuard,
@@ -147,6 +149,7 @@ impl Vm {
             asyncgen_hooks: (None, None),
             gil,
             repr_guard: Vec::new(),
+            warned: std::collections::HashSet::new(),
             native_depth: 0,
             reraising: false,
             cur_globals: globals,

@@ -26,6 +26,7 @@ pub const PYTHON_MODULES: &[(&str, &str)] = &[
     ("heapq", include_str!("py/heapq.py")),
     ("itertools", include_str!("py/itertools.py")),
     ("asyncio", include_str!("py/asyncio.py")),
+    ("_pybuiltins", include_str!("py/_pybuiltins.py")),
     ("_asyncio_sync", include_str!("py/_asyncio_sync.py")),
     ("_asyncio_streams", include_str!("py/_asyncio_streams.py")),
     ("multiprocessing", include_str!("py/multiprocessing.py")),

@@ -36,6 +36,8 @@ pub struct PyGenerator {
 #[derive(Default)]
 pub struct CloseQueue {
     pending: RefCell<Vec<Rc<PyGenerator>>>,
+    /// Qualnames of coroutines dropped before they ever ran, for the RuntimeWarning.
+    unawaited: RefCell<Vec<Rc<PyStr>>>,
     has_pending: Cell<bool>,
 }
 
@@ -50,6 +52,11 @@ impl CloseQueue {
     pub fn take(&self) -> Vec<Rc<PyGenerator>> {
         self.has_pending.set(false);
         self.pending.try_borrow_mut().map(|mut q| std::mem::take(&mut *q)).unwrap_or_default()
+    }
+
+    /// Takes the names of the coroutines dropped without being awaited.
+    pub fn take_unawaited(&self) -> Vec<Rc<PyStr>> {
+        self.unawaited.try_borrow_mut().map(|mut q| std::mem::take(&mut *q)).unwrap_or_default()
     }
 }
 
@@ -74,6 +81,14 @@ impl PyGenerator {
 
 impl Drop for PyGenerator {
     fn drop(&mut self) {
+        if self.kind == GenKind::Coroutine && !self.started.get() && self.frame.get_mut().is_some() {
+            // CPython warns "coroutine '...' was never awaited" when one is freed unstarted.
+            if let Ok(mut names) = self.close_queue.unawaited.try_borrow_mut() {
+                names.push(self.qualname.clone());
+                self.close_queue.has_pending.set(true);
+            }
+            return;
+        }
         if self.kind == GenKind::Coroutine || !self.started.get() {
             return;
         }

@@ -23,23 +23,8 @@ ALL_COMPLETED = 'ALL_COMPLETED'
 TimeoutError = TimeoutError
 
 
-class BaseExceptionGroup(BaseException):
-    __module__ = 'builtins'
-    def __init__(self, message, exceptions):
-        super().__init__(message, tuple(exceptions))
-        self.message = message
-        self.exceptions = tuple(exceptions)
-
-    def __str__(self):
-        n = len(self.exceptions)
-        return f"{self.message} ({n} sub-exception{'s' if n > 1 else ''})"
-
-
-class ExceptionGroup(BaseExceptionGroup, Exception):
-    __module__ = 'builtins'
-
-
 def _exception_group(message, errors):
+    # The builtin classes (src/runtime/modules/py/_pybuiltins.py), so `except ExceptionGroup` works.
     for e in errors:
         if not isinstance(e, Exception):
             return BaseExceptionGroup(message, errors)
@@ -315,8 +300,7 @@ def _cancel_all_tasks(loop):
 
 def run(main, *, debug=None):
     if _get_running_loop() is not None:
-        if _asyncio.iscoroutine(main):
-            main.close()
+        # CPython 3.11 leaves `main` unclosed: it warns "coroutine ... was never awaited".
         raise RuntimeError('asyncio.run() cannot be called from a running event loop')
     if not _asyncio.iscoroutine(main):
         raise ValueError(f'a coroutine was expected, got {main!r}')
@@ -483,6 +467,8 @@ async def wait(fs, *, timeout=None, return_when=ALL_COMPLETED):
         raise ValueError(f'Invalid return_when value: {return_when}')
     loop = get_running_loop()
     fs = set(fs)
+    if any(_asyncio.iscoroutine(f) for f in fs):
+        raise TypeError("Passing coroutines is forbidden, use tasks explicitly.")
     fs = {ensure_future(f, loop=loop) for f in fs}
     return await _wait(fs, timeout, return_when, loop)
 
