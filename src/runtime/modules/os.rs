@@ -45,7 +45,7 @@ pub fn os_error(vm: &Vm, e: &std::io::Error, path: Option<&str>) -> crate::vm::P
     if let Some(p) = path {
         args.push(Value::str(p));
     }
-    vm.new_exception(vm.exc_class(kind), args)
+    vm.new_os_error(kind, args)
 }
 
 fn strerror(errno: i32, e: &std::io::Error) -> String {
