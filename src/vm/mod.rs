@@ -12,6 +12,7 @@ pub mod generator;
 pub mod import;
 pub mod iter;
 pub mod ops;
+pub mod os_error;
 pub mod repr;
 pub mod suggest;
 pub mod traceback;

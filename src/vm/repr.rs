@@ -49,14 +49,8 @@ impl Vm {
     /// `str(exc)`: empty for no args, the arg for one (its repr for KeyError), else the tuple.
     pub fn exception_str(&mut self, inst: &crate::runtime::objects::PyInstance) -> PyResult<String> {
         let args = self.exc_args(inst);
-        // OSError(errno, strerror[, filename]) reads "[Errno 2] No such file...: 'name'".
-        if inst.class.is_subclass(&self.exc_class(ExcKind::OSError)) && (2..=3).contains(&args.len()) {
-            if let Value::Int(errno) = args[0] {
-                let text = self.str(&args[1])?;
-                let mut s = format!("[Errno {errno}] {}", text.as_str());
-                if let Some(name) = args.get(2) {
-                    s.push_str(&format!(": {}", self.repr(name)?.as_str()));
-                }
+        if inst.class.is_subclass(&self.exc_class(ExcKind::OSError)) {
+            if let Some(s) = self.os_error_str(inst)? {
                 return Ok(s);
             }
         }

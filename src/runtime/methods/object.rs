@@ -1,8 +1,8 @@
 //! `object`, `type` and `BaseException`: the roots of the class hierarchy.
 
-use crate::runtime::objects::{Args, NativeFn, PyClass, PyDict, PyInstance};
+use crate::runtime::objects::{Args, NativeFn, PyDict, PyInstance, PyStr};
 use crate::runtime::value::Value;
-use crate::vm::{PyResult, Vm};
+use crate::vm::{ExcKind, PyResult, Vm};
 use std::rc::Rc;
 
 /// `object.__new__(cls)`: a plain instance (the VM short-cuts this for speed).
@@ -196,19 +196,53 @@ pub const TYPE_METHODS: &[(&str, NativeFn)] = &[
 fn exception_new(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let mut pos = args.pos.into_iter();
     let Some(Value::Class(cls)) = pos.next() else { return Err(vm.type_error("BaseException.__new__(X): X is not a type object")) };
-    let exc: Rc<PyClass> = cls;
-    let e = vm.new_exception(exc, pos.collect());
+    let rest: Vec<Value> = pos.collect();
+    let cls = vm.os_error_class(cls, &rest);
+    let is_os = cls.is_subclass(&vm.exc_class(ExcKind::OSError));
+    let e = vm.new_exception(cls, Vec::new());
+    if is_os {
+        vm.os_error_init(&e.value, rest);
+    } else if let Some(st) = &e.value.exc {
+        st.borrow_mut().args = rest;
+    }
     Ok(Value::Instance(e.value))
 }
 
-fn exception_init(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+fn exception_init(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let mut pos = args.pos.into_iter();
-    if let Some(Value::Instance(i)) = pos.next() {
-        if let Some(st) = &i.exc {
-            st.borrow_mut().args = pos.collect();
-        }
+    let Some(Value::Instance(i)) = pos.next() else { return Ok(Value::None) };
+    if i.exc.is_none() {
+        return Ok(Value::None);
+    }
+    exception_keywords(vm, &i, args.kw)?;
+    if i.class.is_subclass(&vm.exc_class(ExcKind::OSError)) {
+        vm.os_error_init(&i, pos.collect());
+    } else if let Some(st) = &i.exc {
+        st.borrow_mut().args = pos.collect();
     }
     Ok(Value::None)
+}
+
+/// Keyword arguments of `BaseException.__init__`: only AttributeError's `name` / `obj` and
+/// NameError's `name` exist; any other is CPython's TypeError.
+fn exception_keywords(vm: &mut Vm, inst: &PyInstance, kw: Vec<(Rc<PyStr>, Value)>) -> PyResult<()> {
+    if kw.is_empty() {
+        return Ok(());
+    }
+    let (owner, allowed): (&str, &[&str]) = if inst.class.is_subclass(&vm.exc_class(ExcKind::AttributeError)) {
+        ("AttributeError", &["name", "obj"])
+    } else if inst.class.is_subclass(&vm.exc_class(ExcKind::NameError)) {
+        ("NameError", &["name"])
+    } else {
+        return Err(vm.type_error(format!("{}() takes no keyword arguments", inst.class.name().as_str())));
+    };
+    for (k, v) in kw {
+        if !allowed.contains(&k.as_str()) {
+            return Err(vm.type_error(format!("'{}' is an invalid keyword argument for {owner}()", k.as_str())));
+        }
+        inst.dict.set_str(&k, v);
+    }
+    Ok(())
 }
 
 fn exception_with_traceback(_vm: &mut Vm, args: Args) -> PyResult<Value> {

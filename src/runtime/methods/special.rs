@@ -30,14 +30,13 @@ pub fn special_attr(vm: &mut Vm, obj: &Value, name: &PyStr) -> PyResult<Option<V
                     }
                     "value" if inst.class.is_subclass(&vm.exc_class(ExcKind::StopIteration)) => Some(first.unwrap_or(Value::None)),
                     "code" if inst.class.is_subclass(&vm.exc_class(ExcKind::SystemExit)) => Some(first.unwrap_or(Value::None)),
-                    "errno" | "strerror" | "filename" if inst.class.is_subclass(&vm.exc_class(ExcKind::OSError)) => {
-                        let idx = match n {
-                            "errno" => 0,
-                            "strerror" => 1,
-                            _ => 2,
-                        };
-                        Some(if st.args.len() >= 2 { st.args.get(idx).cloned().unwrap_or(Value::None) } else { Value::None })
+                    "errno" | "strerror" | "filename" | "filename2" if inst.class.is_subclass(&vm.exc_class(ExcKind::OSError)) => {
+                        drop(st);
+                        return Ok(Some(vm.os_error_field(inst, n).unwrap_or(Value::None)));
                     }
+                    // Set by `__init__` or the runtime into the dict; None until then.
+                    "name" | "obj" if inst.class.is_subclass(&vm.exc_class(ExcKind::AttributeError)) => Some(Value::None),
+                    "name" if inst.class.is_subclass(&vm.exc_class(ExcKind::NameError)) => Some(Value::None),
                     _ => None,
                 });
             }

@@ -10,8 +10,17 @@ use crate::vm::ops::as_bigint;
 use crate::vm::{PyResult, Vm};
 use num_bigint::BigInt;
 
+/// Argument count check; CPython names its one-argument (METH_O) functions with the module:
+/// `math.floor() takes exactly one argument (0 given)`.
+fn check_arity(vm: &Vm, name: &str, args: &Args, min: usize, max: usize) -> PyResult<()> {
+    if min == 1 && max == 1 {
+        return vm.check_args(&format!("math.{name}"), args, 1, 1);
+    }
+    vm.check_args(name, args, min, max)
+}
+
 fn arg_f(vm: &mut Vm, args: &Args, i: usize, name: &str, n: usize) -> PyResult<f64> {
-    vm.check_args(name, args, n, n)?;
+    check_arity(vm, name, args, n, n)?;
     let v = args.pos[i].clone();
     match v {
         Value::Float(f) => Ok(f),
@@ -141,7 +150,7 @@ fn sqrt(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn int_result(vm: &mut Vm, args: Args, name: &str, f: fn(f64) -> f64) -> PyResult<Value> {
-    vm.check_args(name, &args, 1, 1)?;
+    check_arity(vm, name, &args, 1, 1)?;
     let v = args.pos[0].clone();
     if let Some(b) = as_bigint(&v) {
         return Ok(Value::from_bigint(b));
@@ -169,7 +178,11 @@ fn trunc(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn log(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("log", &args, 1, 2)?;
+    // log's own count check (it parses its arguments by hand in CPython).
+    if args.pos.is_empty() || args.pos.len() > 2 {
+        return Err(vm.type_error("math.log requires 1 to 2 arguments"));
+    }
+    check_arity(vm, "log", &args, 1, 2)?;
     let ln = |vm: &mut Vm, v: &Value| -> PyResult<f64> {
         match v {
             Value::Int(_) | Value::BigInt(_) | Value::Bool(_) => {
@@ -192,7 +205,7 @@ fn log(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn log_k(vm: &mut Vm, args: Args, name: &str, kind: LogKind) -> PyResult<Value> {
-    vm.check_args(name, &args, 1, 1)?;
+    check_arity(vm, name, &args, 1, 1)?;
     let v = args.pos[0].clone();
     let r = match as_bigint(&v) {
         Some(b) => math_ops::log_int(&b, kind),
@@ -291,7 +304,7 @@ fn frexp(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn ldexp(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("ldexp", &args, 2, 2)?;
+    check_arity(vm, "ldexp", &args, 2, 2)?;
     let x = to_float(vm, &args.pos[0].clone())?;
     let e = vm.to_index(&args.pos[1].clone())?;
     let r = crate::runtime::num::int_ops::ldexp(x, e);
@@ -302,13 +315,13 @@ fn ldexp(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn isqrt(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("isqrt", &args, 1, 1)?;
+    check_arity(vm, "isqrt", &args, 1, 1)?;
     let n = arg_int(vm, &args.pos[0].clone(), "isqrt")?;
     math_ops::isqrt(&n).map(Value::from_bigint).map_err(|e| num_err(vm, e))
 }
 
 fn factorial(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("factorial", &args, 1, 1)?;
+    check_arity(vm, "factorial", &args, 1, 1)?;
     let n = arg_int(vm, &args.pos[0].clone(), "factorial")?;
     math_ops::factorial(&n).map(Value::from_bigint).map_err(|e| num_err(vm, e))
 }
@@ -328,13 +341,13 @@ fn lcm(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn comb(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("comb", &args, 2, 2)?;
+    check_arity(vm, "comb", &args, 2, 2)?;
     let v = int_list(vm, &args, "comb")?;
     math_ops::comb(&v[0], &v[1]).map(Value::from_bigint).map_err(|e| num_err(vm, e))
 }
 
 fn perm(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("perm", &args, 1, 2)?;
+    check_arity(vm, "perm", &args, 1, 2)?;
     let n = arg_int(vm, &args.pos[0].clone(), "perm")?;
     let k = match args.pos.get(1) {
         Some(v) if !v.is_none() => Some(arg_int(vm, &v.clone(), "perm")?),
@@ -344,7 +357,7 @@ fn perm(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn fsum(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("fsum", &args, 1, 1)?;
+    check_arity(vm, "fsum", &args, 1, 1)?;
     let items = vm.collect(&args.pos[0])?;
     let mut xs = Vec::with_capacity(items.len());
     for v in items {
@@ -371,7 +384,7 @@ fn isclose(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 }
 
 fn dist(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("dist", &args, 2, 2)?;
+    check_arity(vm, "dist", &args, 2, 2)?;
     let p = vm.collect(&args.pos[0])?;
     let q = vm.collect(&args.pos[1])?;
     if p.len() != q.len() {

@@ -5,19 +5,23 @@ use crate::runtime::value::Value;
 use crate::vm::{ExcKind, PyResult, Vm};
 use std::rc::Rc;
 
-fn getpid(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn getpid(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("posix.getpid", &args, 0, 0)?;
     Ok(Value::Int(std::process::id() as i64))
 }
 
-fn getppid(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn getppid(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("posix.getppid", &args, 0, 0)?;
     Ok(Value::Int(std::os::unix::process::parent_id() as i64))
 }
 
-fn cpu_count(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn cpu_count(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("posix.cpu_count", &args, 0, 0)?;
     Ok(std::thread::available_parallelism().map(|n| Value::Int(n.get() as i64)).unwrap_or(Value::None))
 }
 
-fn getcwd(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn getcwd(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("posix.getcwd", &args, 0, 0)?;
     std::env::current_dir().map(|p| Value::from_string(p.to_string_lossy().into_owned())).map_err(|e| os_error(vm, &e, None))
 }
 
@@ -45,7 +49,7 @@ pub fn os_error(vm: &Vm, e: &std::io::Error, path: Option<&str>) -> crate::vm::P
     if let Some(p) = path {
         args.push(Value::str(p));
     }
-    vm.new_exception(vm.exc_class(kind), args)
+    vm.new_os_error(kind, args)
 }
 
 fn strerror(errno: i32, e: &std::io::Error) -> String {

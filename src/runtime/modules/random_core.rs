@@ -183,11 +183,18 @@ fn seed(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn random(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    if args.pos.is_empty() {
+        return Err(vm.type_error("unbound method Random.random() needs an argument"));
+    }
+    vm.check_method_args("Random.random", &args, 0, 0)?;
     Ok(Value::Float(with_twister(vm, &args.pos[0], |t| t.random())?))
 }
 
 fn getrandbits(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("getrandbits", &args, 2, 2)?;
+    if args.pos.is_empty() {
+        return Err(vm.type_error("unbound method Random.getrandbits() needs an argument"));
+    }
+    vm.check_method_args("Random.getrandbits", &args, 1, 1)?;
     let k = vm.to_index(&args.pos[1])?;
     if k < 0 {
         return Err(vm.value_error("number of bits must be non-negative"));

@@ -19,12 +19,13 @@ fn exit(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Err(vm.new_exception(class, args.pos.into_iter().collect()))
 }
 
-fn getrecursionlimit(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn getrecursionlimit(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("sys.getrecursionlimit", &args, 0, 0)?;
     Ok(Value::Int(vm.interp.recursion_limit.get() as i64))
 }
 
 fn setrecursionlimit(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("setrecursionlimit", &args, 1, 1)?;
+    vm.check_args("sys.setrecursionlimit", &args, 1, 1)?;
     let n = vm.to_index(&args.pos[0])?;
     if n < 1 {
         return Err(vm.value_error("recursion limit must be greater or equal than 1"));
@@ -33,7 +34,8 @@ fn setrecursionlimit(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-fn getswitchinterval(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn getswitchinterval(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("sys.getswitchinterval", &args, 0, 0)?;
     Ok(Value::Float(vm.interp.gil.switch_interval()))
 }
 
@@ -54,7 +56,8 @@ fn setswitchinterval(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-fn exc_info(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn exc_info(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("sys.exc_info", &args, 0, 0)?;
     Ok(match vm.handled.clone() {
         Some(e) => Value::tuple(vec![Value::Class(vm.type_of(&e)), e, Value::None]),
         None => Value::tuple(vec![Value::None, Value::None, Value::None]),
@@ -89,7 +92,7 @@ fn get_asyncgen_hooks(vm: &mut Vm, _args: Args) -> PyResult<Value> {
 }
 
 fn intern(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("intern", &args, 1, 1)?;
+    vm.check_args("sys.intern", &args, 1, 1)?;
     Ok(args.pos[0].clone())
 }
 

@@ -39,15 +39,18 @@ fn start_new_thread(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::Int(ident as i64))
 }
 
-fn get_ident(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn get_ident(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("_thread.get_ident", &args, 0, 0)?;
     Ok(Value::from_bigint(crate::platform::thread_ident().into()))
 }
 
-fn get_native_id(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn get_native_id(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("_thread.get_native_id", &args, 0, 0)?;
     Ok(Value::Int(crate::platform::native_thread_id() as i64))
 }
 
-fn count(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn count(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("_thread._count", &args, 0, 0)?;
     Ok(Value::Int(vm.interp.thread_count.get() as i64))
 }
 
@@ -98,7 +101,8 @@ fn print_exception(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-fn allocate_lock(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn allocate_lock(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("_thread.allocate_lock", &args, 0, 0)?;
     let class = module_class(vm, "LockType")?;
     Ok(Value::Native(Rc::new(NativeObject::new(class, NativeData::Any(Box::new(LockCore::new()))))))
 }

@@ -9,11 +9,13 @@ fn now_unix() -> Duration {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
 }
 
-fn time(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn time(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("time.time", &args, 0, 0)?;
     Ok(Value::Float(now_unix().as_secs_f64()))
 }
 
-fn time_ns(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn time_ns(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("time.time_ns", &args, 0, 0)?;
     Ok(Value::from_bigint(num_bigint::BigInt::from(now_unix().as_nanos())))
 }
 
@@ -22,19 +24,34 @@ fn monotonic_nanos(vm: &Vm) -> u128 {
     Instant::now().duration_since(vm.interp.start).as_nanos() + 1_000_000_000
 }
 
-fn perf_counter(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn perf_counter(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("time.perf_counter", &args, 0, 0)?;
     Ok(Value::Float(monotonic_nanos(vm) as f64 / 1e9))
 }
 
-fn perf_counter_ns(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn perf_counter_ns(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("time.perf_counter_ns", &args, 0, 0)?;
     Ok(Value::Int(monotonic_nanos(vm) as i64))
 }
 
-fn process_time(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+// The same clock as perf_counter, under its own name for argument errors.
+fn monotonic(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("time.monotonic", &args, 0, 0)?;
+    Ok(Value::Float(monotonic_nanos(vm) as f64 / 1e9))
+}
+
+fn monotonic_ns(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("time.monotonic_ns", &args, 0, 0)?;
+    Ok(Value::Int(monotonic_nanos(vm) as i64))
+}
+
+fn process_time(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("time.process_time", &args, 0, 0)?;
     Ok(Value::Float(crate::platform::process_cpu_time()))
 }
 
-fn thread_time(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+fn thread_time(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    vm.check_args("time.thread_time", &args, 0, 0)?;
     Ok(Value::Float(crate::platform::thread_cpu_time()))
 }
 
@@ -54,7 +71,7 @@ pub fn seconds_arg(vm: &Vm, v: &Value) -> PyResult<f64> {
 }
 
 fn sleep(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("sleep", &args, 1, 1)?;
+    vm.check_args("time.sleep", &args, 1, 1)?;
     let secs = seconds_arg(vm, &args.pos[0])?;
     if secs < 0.0 {
         return Err(vm.value_error("sleep length must be non-negative"));
@@ -81,8 +98,8 @@ pub const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("time_ns", time_ns),
     ("perf_counter", perf_counter),
     ("perf_counter_ns", perf_counter_ns),
-    ("monotonic", perf_counter),
-    ("monotonic_ns", perf_counter_ns),
+    ("monotonic", monotonic),
+    ("monotonic_ns", monotonic_ns),
     ("process_time", process_time),
     ("thread_time", thread_time),
     ("sleep", sleep),

@@ -322,7 +322,7 @@ class deque:
 ################################################################################
 
 class defaultdict(dict):
-    def __init__(self, default_factory=None, *args, **kwargs):
+    def __init__(self, default_factory=None, /, *args, **kwargs):
         if default_factory is not None and not callable(default_factory):
             raise TypeError("first argument must be callable or None")
         dict.__init__(self, *args, **kwargs)
@@ -373,7 +373,7 @@ class defaultdict(dict):
 ################################################################################
 
 class OrderedDict(dict):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, /, *args, **kwargs):
         if len(args) > 1:
             raise TypeError(f"expected at most 1 arguments, got {len(args)}")
         dict.__init__(self)

@@ -366,9 +366,11 @@ _threading_atexits = []
 _SHUTTING_DOWN = False
 
 
-class ExceptHookArgs:
+class _ExceptHookArgs:
     """What excepthook receives: exc_type, exc_value, exc_traceback, thread (also a sequence
     of these four, like CPython's struct sequence)."""
+
+    __module__ = "_thread"  # CPython's is the struct sequence _thread._ExceptHookArgs
 
     def __init__(self, args):
         self.exc_type, self.exc_value, self.exc_traceback, self.thread = args
@@ -389,6 +391,9 @@ class ExceptHookArgs:
         return (f"_thread._ExceptHookArgs(exc_type={self.exc_type!r}, "
                 f"exc_value={self.exc_value!r}, exc_traceback={self.exc_traceback!r}, "
                 f"thread={self.thread!r})")
+
+
+ExceptHookArgs = _ExceptHookArgs
 
 
 def excepthook(args):
@@ -720,25 +725,37 @@ class _local:
 
     def __setattr__(self, name, value):
         if name == "__dict__":
-            raise AttributeError("%r object attribute '__dict__' is read-only"
-                                 % self.__class__.__name__)
+            raise AttributeError("'%s' object attribute '__dict__' is read-only"
+                                 % _tp_name(self))
         if _is_data_descriptor(self, name):
             return object.__setattr__(self, name, value)
         _local_dict(self)[name] = value
 
     def __delattr__(self, name):
         if name == "__dict__":
-            raise AttributeError("%r object attribute '__dict__' is read-only"
-                                 % self.__class__.__name__)
+            raise AttributeError("'%s' object attribute '__dict__' is read-only"
+                                 % _tp_name(self))
         if _is_data_descriptor(self, name):
             return object.__delattr__(self, name)
         d = _local_dict(self)
         if name not in d:
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+            raise AttributeError(f"'{_tp_name(self)}' object has no attribute '{name}'",
+                                 name=name, obj=self)
         del d[name]
+
+    def __getattr__(self, name):
+        # Reached when __getattribute__ failed: the message names the C type as CPython's does.
+        raise AttributeError(f"'{_tp_name(self)}' object has no attribute '{name}'",
+                             name=name, obj=self)
 
 
 local = _local
+
+
+def _tp_name(obj):
+    """The type's name as CPython's tp_name spells it: dotted for the C type itself."""
+    cls = type(obj)
+    return "_thread._local" if cls is _local else cls.__name__
 
 
 def _is_data_descriptor(obj, name):

@@ -395,7 +395,7 @@ class Future:
 class Executor:
     """The base of executors: submit() is theirs; map() and the context manager are shared."""
 
-    def submit(self, fn, *args, **kwargs):
+    def submit(self, fn, /, *args, **kwargs):
         raise NotImplementedError()
 
     def map(self, fn, *iterables, timeout=None, chunksize=1):

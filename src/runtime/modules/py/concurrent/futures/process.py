@@ -209,7 +209,7 @@ class ProcessPoolExecutor(_base.Executor):
         self._manager.start()
         _managers.append(self._manager)
 
-    def submit(self, fn, *args, **kwargs):
+    def submit(self, fn, /, *args, **kwargs):
         """Schedules fn(*args, **kwargs) in a worker process; returns its Future."""
         with self._shutdown_lock:
             state = self._state

@@ -122,7 +122,7 @@ class ThreadPoolExecutor(_base.Executor):
         self._initializer = initializer
         self._initargs = initargs
 
-    def submit(self, fn, *args, **kwargs):
+    def submit(self, fn, /, *args, **kwargs):
         """Schedules fn(*args, **kwargs); returns its Future."""
         with self._shutdown_lock, _global_shutdown_lock:
             if self._state.broken:
