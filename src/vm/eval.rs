@@ -261,7 +261,15 @@ impl Vm {
                 }
                 Instr::StoreGlobal { name } => {
                     let v = pop(f);
+                    // The cached old value must not outlive its binding (a generator freed
+                    // by the rebinding is finalized at this line).
+                    if let Some(slot) = f.code.global_cache.borrow_mut().get_mut(name as usize) {
+                        *slot = None;
+                    }
                     f.globals.set_str(&f.code.names[name as usize], v);
+                    if self.interp.close_queue.has_pending() {
+                        self.run_pending_closes_at(f);
+                    }
                 }
                 Instr::DeleteGlobal { name } => {
                     let key = f.code.names[name as usize].clone();
@@ -291,6 +299,9 @@ impl Vm {
                     match &f.namespace {
                         Some(ns) => ns.set_str(key, v),
                         None => f.globals.set_str(key, v),
+                    }
+                    if self.interp.close_queue.has_pending() {
+                        self.run_pending_closes_at(f);
                     }
                 }
                 Instr::DeleteName { name } => {

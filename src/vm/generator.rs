@@ -178,6 +178,11 @@ impl Vm {
                     Some(f) if g.kind == GenKind::AsyncGenerator => self.call(&f, Args::new([Value::Generator(g.clone())])).map(drop),
                     _ => self.close_generator(&g),
                 };
+                // Finalized once, as CPython's tp_finalize: a generator that yielded again
+                // instead of closing is not resumed by a later drop.
+                if g.kind == GenKind::Generator {
+                    g.frame.borrow_mut().take();
+                }
                 if let Err(e) = r {
                     let what = format!("<generator object {} at {:#x}>", g.qualname.as_str(), Rc::as_ptr(&g) as usize);
                     self.flush_stdout();
