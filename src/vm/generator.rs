@@ -266,18 +266,24 @@ impl Vm {
         }
     }
 
+    /// Whether `v` is its own await iterator: a coroutine, or an asyncio future or sleep.
+    fn awaits_itself(v: &Value) -> bool {
+        match v {
+            Value::Generator(g) => g.kind == GenKind::Coroutine,
+            Value::Native(n) => crate::runtime::modules::asyncio_future::is_native_awaitable(n),
+            _ => false,
+        }
+    }
+
+    /// Whether `await v` is allowed.
+    fn is_awaitable(&self, v: &Value) -> bool {
+        Self::awaits_itself(v) || self.type_of(v).lookup(&self.interp.names.__await__).is_some()
+    }
+
     /// `await v`: the iterator to delegate to.
     pub fn get_awaitable(&mut self, v: Value) -> PyResult<Value> {
-        if let Value::Generator(g) = &v {
-            if g.kind == GenKind::Coroutine {
-                return Ok(v);
-            }
-        }
-        // asyncio futures and sleeps are their own iterators (no `__await__` call).
-        if let Value::Native(n) = &v {
-            if crate::runtime::modules::asyncio_future::is_native_awaitable(n) {
-                return Ok(v);
-            }
+        if Self::awaits_itself(&v) {
+            return Ok(v);
         }
         let cls = self.type_of(&v);
         match cls.lookup(&self.interp.names.__await__) {
@@ -314,10 +320,7 @@ impl Vm {
             let t = self.type_of(it).name();
             return Err(self.type_error(format!("'async for' requires an iterator with __anext__ method, got {}", t.as_str())));
         };
-        let awaitable = matches!(&r, Value::Generator(g) if g.kind == GenKind::Coroutine)
-            || matches!(&r, Value::Native(n) if crate::runtime::modules::asyncio_future::is_native_awaitable(n))
-            || self.type_of(&r).lookup(&self.interp.names.__await__).is_some();
-        if !awaitable {
+        if !self.is_awaitable(&r) {
             let t = self.type_of(&r).name();
             return Err(self.type_error(format!("'async for' received an invalid object from __anext__: {}", t.as_str())));
         }

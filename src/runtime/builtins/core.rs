@@ -141,12 +141,15 @@ fn id(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 pub fn callable(vm: &mut Vm, args: Args) -> PyResult<Value> {
     vm.check_args("callable", &args, 1, 1)?;
-    let v = &args.pos[0];
-    let r = match v {
+    Ok(Value::Bool(is_callable(vm, &args.pos[0])))
+}
+
+/// What `callable(v)` answers.
+pub fn is_callable(vm: &Vm, v: &Value) -> bool {
+    match v {
         Value::Function(_) | Value::Builtin(_) | Value::Method(_) | Value::Class(_) => true,
         other => vm.type_of(other).lookup(&vm.interp.names.__call__).is_some() && !matches!(other, Value::Native(_)),
-    };
-    Ok(Value::Bool(r))
+    }
 }
 
 fn attr_name(vm: &Vm, v: &Value) -> PyResult<Rc<PyStr>> {

@@ -173,17 +173,7 @@ fn task_cancel(vm: &mut Vm, task: &Rc<NativeObject>, f: &FutureData, t: &TaskDat
     }
     // The awaited future is cancelled first (a Python subclass by its own `cancel`, as
     // `gather`'s future, which cancels its children and completes when they are done).
-    let cancelled = match (&waiter, native_of(&waiter)) {
-        (Value::Native(_), Some(n)) => match FutureData::of(&n) {
-            Some(wf) => match &wf.task {
-                Some(wt) => task_cancel(vm, &n, wf, wt, msg.clone())?,
-                None => future_cancel(&waiter, wf, msg.clone()),
-            },
-            None => false,
-        },
-        (Value::None, _) => false,
-        _ => cancel_value(vm, &waiter, msg.clone())?,
-    };
+    let cancelled = !waiter.is_none() && cancel_value(vm, &waiter, msg.clone())?;
     if cancelled {
         return Ok(true);
     }

@@ -70,8 +70,7 @@ fn set_asyncgen_hooks(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let finalizer = args.take_kw("finalizer").or_else(|| args.pos.get(1).cloned());
     for (name, v) in [("firstiter", &firstiter), ("finalizer", &finalizer)] {
         if let Some(v) = v {
-            let callable = crate::runtime::builtins::core::callable(vm, Args::new([v.clone()]))?;
-            if !v.is_none() && !vm.is_true(&callable)? {
+            if !v.is_none() && !crate::runtime::builtins::core::is_callable(vm, v) {
                 return Err(vm.type_error(format!("callable {name} expected, got {}", vm.type_name(v))));
             }
         }

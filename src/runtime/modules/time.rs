@@ -24,25 +24,31 @@ fn monotonic_nanos(vm: &Vm) -> u128 {
     Instant::now().duration_since(vm.interp.start).as_nanos() + 1_000_000_000
 }
 
-fn perf_counter(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("time.perf_counter", &args, 0, 0)?;
+/// `perf_counter`/`monotonic` (one clock), checked under the caller's name for errors.
+fn monotonic_secs(vm: &mut Vm, args: &Args, name: &str) -> PyResult<Value> {
+    vm.check_args(name, args, 0, 0)?;
     Ok(Value::Float(monotonic_nanos(vm) as f64 / 1e9))
+}
+
+fn monotonic_int_ns(vm: &mut Vm, args: &Args, name: &str) -> PyResult<Value> {
+    vm.check_args(name, args, 0, 0)?;
+    Ok(Value::Int(monotonic_nanos(vm) as i64))
+}
+
+fn perf_counter(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    monotonic_secs(vm, &args, "time.perf_counter")
 }
 
 fn perf_counter_ns(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("time.perf_counter_ns", &args, 0, 0)?;
-    Ok(Value::Int(monotonic_nanos(vm) as i64))
+    monotonic_int_ns(vm, &args, "time.perf_counter_ns")
 }
 
-// The same clock as perf_counter, under its own name for argument errors.
 fn monotonic(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("time.monotonic", &args, 0, 0)?;
-    Ok(Value::Float(monotonic_nanos(vm) as f64 / 1e9))
+    monotonic_secs(vm, &args, "time.monotonic")
 }
 
 fn monotonic_ns(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    vm.check_args("time.monotonic_ns", &args, 0, 0)?;
-    Ok(Value::Int(monotonic_nanos(vm) as i64))
+    monotonic_int_ns(vm, &args, "time.monotonic_ns")
 }
 
 fn process_time(vm: &mut Vm, args: Args) -> PyResult<Value> {
